@@ -1,0 +1,43 @@
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { startServer } from '$lib/server/lifecycle';
+import { validateSessionToken } from '$lib/server/session';
+import {
+	deleteSessionCookie,
+	sessionCookieName,
+	setSessionCookie
+} from '$lib/server/session-cookie';
+import { StoreWriteError } from '$lib/server/store';
+
+export const init: ServerInit = startServer;
+
+/** Identifies the person behind the request. Deciding what they may see is the routes' job. */
+export const handle: Handle = async ({ event, resolve }) => {
+	event.locals.user = null;
+	event.locals.session = null;
+	event.locals.sessionExpired = false;
+	const token = event.cookies.get(sessionCookieName(event.url));
+	if (token !== undefined) {
+		const result = validateSessionToken(token);
+		if (result) {
+			event.locals.user = result.user;
+			event.locals.session = result.session;
+			if (result.refreshed) setSessionCookie(event, token, new Date(result.session.expiresAt));
+		} else {
+			deleteSessionCookie(event);
+			event.locals.sessionExpired = true;
+		}
+	}
+	return resolve(event);
+};
+
+/** Never shows internals: the page gets a message and an id, the log gets the details. */
+export const handleError: HandleServerError = ({ error, status, message }) => {
+	if (status === 404) return { message };
+	const errorId = crypto.randomUUID().slice(0, 8);
+	if (error instanceof StoreWriteError) {
+		console.error(`[${errorId}] ${error.message}`);
+		return { message: 'Your change could not be saved. Please try again.', errorId };
+	}
+	console.error(`[${errorId}]`, error);
+	return { message: 'Something went wrong on our side.', errorId };
+};

@@ -1,0 +1,81 @@
+import path from 'node:path';
+
+export interface SessionLifetimes {
+	/** Seconds without a request after which a session ends. */
+	idleSeconds: number;
+	/** Seconds after sign-in after which a session ends, active or not. */
+	absoluteSeconds: number;
+}
+
+export interface Config {
+	dataDir: string;
+	session: SessionLifetimes;
+	rememberedSession: SessionLifetimes;
+}
+
+export class ConfigError extends Error {
+	override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+function readSeconds(env: Env, name: string, fallback: number, problems: string[]): number {
+	const raw = env[name]?.trim();
+	if (raw === undefined || raw === '') return fallback;
+	if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 31_536_000) {
+		problems.push(`${name} must be a whole number of seconds from 1 to 31536000, got "${raw}"`);
+		return fallback;
+	}
+	return Number(raw);
+}
+
+function readLifetimes(
+	env: Env,
+	prefix: string,
+	defaults: SessionLifetimes,
+	problems: string[]
+): SessionLifetimes {
+	const idleSeconds = readSeconds(env, `${prefix}IDLE_SECONDS`, defaults.idleSeconds, problems);
+	const absoluteSeconds = readSeconds(
+		env,
+		`${prefix}ABSOLUTE_SECONDS`,
+		defaults.absoluteSeconds,
+		problems
+	);
+	if (idleSeconds > absoluteSeconds) {
+		problems.push(`${prefix}IDLE_SECONDS must not be larger than ${prefix}ABSOLUTE_SECONDS`);
+	}
+	return { idleSeconds, absoluteSeconds };
+}
+
+/** Reads and checks every setting at once, so a bad deployment fails at start with all its problems listed. */
+export function readConfig(env: Env = process.env): Config {
+	const problems: string[] = [];
+	const config: Config = {
+		dataDir: path.resolve(env.DATA_DIR?.trim() || 'data'),
+		session: readLifetimes(
+			env,
+			'SESSION_',
+			{ idleSeconds: 600, absoluteSeconds: 43_200 },
+			problems
+		),
+		rememberedSession: readLifetimes(
+			env,
+			'SESSION_REMEMBER_',
+			{ idleSeconds: 604_800, absoluteSeconds: 2_592_000 },
+			problems
+		)
+	};
+	if (problems.length > 0) {
+		throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+	}
+	return config;
+}
+
+let current: Config | null = null;
+
+/** The configuration of this process, read from the environment on first use. */
+export function config(): Config {
+	current ??= readConfig();
+	return current;
+}

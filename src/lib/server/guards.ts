@@ -1,0 +1,23 @@
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { loginUrlFor } from './redirect';
+import type { Session } from './session';
+import type { User } from './users';
+
+type GuardEvent = Pick<RequestEvent, 'locals' | 'url'>;
+
+/**
+ * Every load and action that needs a signed-in person calls this itself: a layout's load
+ * does not run for form actions, so it cannot protect them.
+ */
+export function requireUser(event: GuardEvent): { user: User; session: Session } {
+	const { user, session } = event.locals;
+	if (!user || !session) {
+		redirect(303, loginUrlFor(event.url, event.locals.sessionExpired ? 'expired' : undefined));
+	}
+	return { user, session };
+}
+
+/** For pages a signed-in person should not see again (login, signup). */
+export function redirectSignedIn(event: GuardEvent, to = '/home'): void {
+	if (event.locals.user) redirect(303, to);
+}

@@ -1,0 +1,30 @@
+import { config } from './config';
+import { sweepSessions } from './session';
+import { openStore, useStore } from './store';
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+/**
+ * Opens the data directory for this server process. Any problem (bad setting, data directory
+ * held by another process, unreadable file) is printed plainly and stops the process: serving
+ * on top of it would only lose data.
+ */
+export async function startServer(): Promise<void> {
+	try {
+		const opened = await openStore(config().dataDir);
+		useStore(opened);
+		const sweeper = setInterval(() => {
+			sweepSessions().catch((error: unknown) => console.error('Session sweep failed:', error));
+		}, SWEEP_INTERVAL_MS);
+		sweeper.unref();
+		// adapter-node emits this after it stopped accepting requests and the last one finished.
+		process.once('sveltekit:shutdown' as 'beforeExit', () => {
+			clearInterval(sweeper);
+			opened.close().catch((error: unknown) => console.error('Shutdown failed:', error));
+		});
+		console.log(`Gatehouse: data directory ${opened.dataDir}`);
+	} catch (error) {
+		console.error(`Gatehouse cannot start.\n${(error as Error).message}`);
+		process.exit(1);
+	}
+}

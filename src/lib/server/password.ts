@@ -1,0 +1,54 @@
+import { hash, verify } from '@node-rs/argon2';
+
+/**
+ * OWASP's argon2id baseline (m=19 MiB, t=2, p=1). Changing these only affects new hashes:
+ * existing ones carry their own parameters in the PHC string and still verify.
+ */
+export const ARGON2_OPTIONS = {
+	algorithm: 2, // Argon2id; the package's `Algorithm` is a const enum, which isolated modules cannot import
+	memoryCost: 19_456,
+	timeCost: 2,
+	parallelism: 1
+} as const;
+
+/** More hashes in flight than cores only queues them and starves file writes of libuv threads. */
+const MAX_CONCURRENT_HASHES = 2;
+
+let running = 0;
+const waiting: Array<() => void> = [];
+
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+	if (running >= MAX_CONCURRENT_HASHES) {
+		await new Promise<void>((resolve) => waiting.push(resolve));
+	} else {
+		running++;
+	}
+	try {
+		return await work();
+	} finally {
+		const next = waiting.shift();
+		if (next) next();
+		else running--;
+	}
+}
+
+export function hashPassword(password: string): Promise<string> {
+	return withHashSlot(() => hash(password, ARGON2_OPTIONS));
+}
+
+/** False for a wrong password and for a hash this code cannot read; never throws for either. */
+export function verifyPassword(passwordHash: string, password: string): Promise<boolean> {
+	return withHashSlot(() => verify(passwordHash, password).catch(() => false));
+}
+
+let dummyHash: Promise<string> | null = null;
+
+/**
+ * Spends the same time as a real verify, so that "no such user" and "wrong password"
+ * cannot be told apart by timing.
+ */
+export async function verifyAgainstDummy(password: string): Promise<false> {
+	dummyHash ??= hashPassword('gatehouse-dummy-password-for-timing');
+	await verifyPassword(await dummyHash, password);
+	return false;
+}

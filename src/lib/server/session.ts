@@ -1,0 +1,134 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { decodeHex, encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { config } from './config';
+import { store, type SessionRecord } from './store';
+import { toUser, type User } from './users';
+
+export type Session = SessionRecord;
+
+export interface SessionContext {
+	ip: string;
+	userAgent: string;
+	remember: boolean;
+}
+
+/** Activity is written at most this often per session, so reading a page costs no disk write. */
+const ACTIVITY_RESOLUTION_MS = 60_000;
+const TOKEN_PATTERN = /^[a-z2-7]{32}$/;
+
+/** 160 random bits, base32: the cookie value. Only its SHA-256 is ever stored. */
+export function generateSessionToken(): string {
+	const bytes = new Uint8Array(20);
+	crypto.getRandomValues(bytes);
+	return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+function digest(token: string): Uint8Array {
+	return sha256(new TextEncoder().encode(token));
+}
+
+export function sessionIdFromToken(token: string): string {
+	return encodeHexLowerCase(digest(token));
+}
+
+function lifetimes(remember: boolean) {
+	return remember ? config().rememberedSession : config().session;
+}
+
+function expiryOf(createdAt: number, lastActiveAt: number, remember: boolean): Date {
+	const { idleSeconds, absoluteSeconds } = lifetimes(remember);
+	return new Date(Math.min(lastActiveAt + idleSeconds * 1000, createdAt + absoluteSeconds * 1000));
+}
+
+export async function createSession(
+	token: string,
+	userId: string,
+	context: SessionContext
+): Promise<Session> {
+	const now = Date.now();
+	const session: Session = {
+		id: sessionIdFromToken(token),
+		userId,
+		createdAt: new Date(now).toISOString(),
+		lastActiveAt: new Date(now).toISOString(),
+		expiresAt: expiryOf(now, now, context.remember).toISOString(),
+		remember: context.remember,
+		ip: context.ip.slice(0, 64),
+		userAgent: context.userAgent.slice(0, 300)
+	};
+	const sessions = store().sessions;
+	sessions.insert(session);
+	await sessions.save();
+	return session;
+}
+
+export interface ValidatedSession {
+	session: Session;
+	user: User;
+	/** The expiry moved, so the cookie should be sent again with the new date. */
+	refreshed: boolean;
+}
+
+/** Synchronous and write-free on the common path: this runs on every request. */
+export function validateSessionToken(token: string, now = Date.now()): ValidatedSession | null {
+	if (!TOKEN_PATTERN.test(token)) return null;
+	const hash = digest(token);
+	const sessions = store().sessions;
+	let session = sessions.get(encodeHexLowerCase(hash));
+	// The look-up key is a digest an attacker cannot steer, so its timing reveals nothing about
+	// tokens; the final comparison is constant-time all the same.
+	if (!session || !constantTimeEqual(decodeHex(session.id), hash)) return null;
+	const user = store().users.get(session.userId);
+	if (!user || now >= Date.parse(session.expiresAt)) {
+		// Removed in memory now; the housekeeping flush writes it (it is expired either way).
+		sessions.remove(session.id);
+		return null;
+	}
+	let refreshed = false;
+	if (now - Date.parse(session.lastActiveAt) >= ACTIVITY_RESOLUTION_MS) {
+		session = {
+			...session,
+			lastActiveAt: new Date(now).toISOString(),
+			expiresAt: expiryOf(Date.parse(session.createdAt), now, session.remember).toISOString()
+		};
+		sessions.replace(session);
+		refreshed = true;
+	}
+	return { session, user: toUser(user), refreshed };
+}
+
+export async function invalidateSession(sessionId: string): Promise<void> {
+	const sessions = store().sessions;
+	if (sessions.remove(sessionId)) await sessions.save();
+}
+
+/** Ends every session of a user, optionally keeping one (the device making the change). */
+export async function invalidateUserSessions(
+	userId: string,
+	keepSessionId?: string
+): Promise<number> {
+	const sessions = store().sessions;
+	let ended = 0;
+	for (const session of [...sessions.values()]) {
+		if (session.userId === userId && session.id !== keepSessionId) {
+			sessions.remove(session.id);
+			ended++;
+		}
+	}
+	if (ended > 0) await sessions.save();
+	return ended;
+}
+
+export function listUserSessions(userId: string): Session[] {
+	return [...store().sessions.values()].filter((session) => session.userId === userId);
+}
+
+/** Drops expired sessions and writes batched activity; run once a minute by the server. */
+export async function sweepSessions(now = Date.now()): Promise<void> {
+	const sessions = store().sessions;
+	for (const session of [...sessions.values()]) {
+		if (now >= Date.parse(session.expiresAt)) sessions.remove(session.id);
+	}
+	await sessions.flush();
+}

@@ -1,0 +1,74 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Collection } from './collection';
+import { isTempFileName } from './durable-file';
+import { lockDataDir, type DataDirLock } from './lock';
+import { parseSessionRecord, parseUserRecord, type SessionRecord, type UserRecord } from './schema';
+
+export { DataFileError, DuplicateKeyError, StoreWriteError } from './errors';
+export { DataDirLockedError } from './lock';
+export type { Role, SessionRecord, UserRecord } from './schema';
+
+export interface Store {
+	dataDir: string;
+	users: Collection<UserRecord>;
+	sessions: Collection<SessionRecord>;
+	/** Waits for pending writes, then releases the data directory. */
+	close(): Promise<void>;
+}
+
+/**
+ * Opens the data directory for this process: takes its lock, removes temp files a crash left
+ * behind, and loads every file strictly. Throws (naming the file) rather than start on bad data.
+ */
+export async function openStore(dataDir: string): Promise<Store> {
+	await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+	const lock = await lockDataDir(dataDir);
+	try {
+		await removeTempFiles(dataDir);
+		const users = await Collection.open<UserRecord>({
+			filePath: path.join(dataDir, 'users.json'),
+			key: 'users',
+			parseRecord: parseUserRecord,
+			uniqueKey: (user) => user.username
+		});
+		const sessions = await Collection.open<SessionRecord>({
+			filePath: path.join(dataDir, 'sessions.json'),
+			key: 'sessions',
+			parseRecord: parseSessionRecord
+		});
+		return { dataDir, users, sessions, close: () => closeStore(lock, users, sessions) };
+	} catch (error) {
+		await lock.release();
+		throw error;
+	}
+}
+
+interface Closable {
+	flush(): Promise<void>;
+	settle(): Promise<void>;
+}
+
+async function closeStore(lock: DataDirLock, ...collections: Closable[]): Promise<void> {
+	await Promise.allSettled(collections.map((collection) => collection.flush()));
+	await Promise.all(collections.map((collection) => collection.settle()));
+	await lock.release();
+}
+
+async function removeTempFiles(dataDir: string): Promise<void> {
+	for (const name of await fs.readdir(dataDir)) {
+		if (isTempFileName(name)) await fs.rm(path.join(dataDir, name), { force: true });
+	}
+}
+
+let current: Store | null = null;
+
+/** The store this process serves from. Opened by the server's init hook (or a test). */
+export function store(): Store {
+	if (!current) throw new Error('The store is not open: call useStore(await openStore(dir)) first');
+	return current;
+}
+
+export function useStore(opened: Store | null): void {
+	current = opened;
+}

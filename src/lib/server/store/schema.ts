@@ -1,0 +1,74 @@
+export type Role = 'user' | 'admin';
+
+export interface UserRecord {
+	id: string;
+	/** Normalised (NFKC, lower case); also the unique key. */
+	username: string;
+	/** argon2id PHC string. */
+	passwordHash: string;
+	role: Role;
+	createdAt: string;
+}
+
+export interface SessionRecord {
+	/** SHA-256 of the session token, hex. The token itself is never stored. */
+	id: string;
+	userId: string;
+	createdAt: string;
+	lastActiveAt: string;
+	expiresAt: string;
+	remember: boolean;
+	ip: string;
+	userAgent: string;
+}
+
+type Fail = (problem: string) => never;
+
+function asObject(value: unknown, fail: Fail): Record<string, unknown> {
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('not an object');
+	return value as Record<string, unknown>;
+}
+
+function text(record: Record<string, unknown>, field: string, fail: Fail): string {
+	const value = record[field];
+	if (typeof value !== 'string' || value === '') fail(`"${field}" must be a non-empty string`);
+	return value;
+}
+
+function timestamp(record: Record<string, unknown>, field: string, fail: Fail): string {
+	const value = text(record, field, fail);
+	if (Number.isNaN(Date.parse(value))) fail(`"${field}" is not a date`);
+	return value;
+}
+
+export function parseUserRecord(value: unknown, fail: Fail): UserRecord {
+	const record = asObject(value, fail);
+	const role = record.role;
+	if (role !== 'user' && role !== 'admin') fail('"role" must be "user" or "admin"');
+	return {
+		id: text(record, 'id', fail),
+		username: text(record, 'username', fail),
+		passwordHash: text(record, 'passwordHash', fail),
+		role,
+		createdAt: timestamp(record, 'createdAt', fail)
+	};
+}
+
+export function parseSessionRecord(value: unknown, fail: Fail): SessionRecord {
+	const record = asObject(value, fail);
+	const id = text(record, 'id', fail);
+	if (!/^[0-9a-f]{64}$/.test(id)) fail('"id" must be a SHA-256 hex digest');
+	if (typeof record.remember !== 'boolean') fail('"remember" must be true or false');
+	const optionalText = (field: string): string =>
+		typeof record[field] === 'string' ? (record[field] as string) : '';
+	return {
+		id,
+		userId: text(record, 'userId', fail),
+		createdAt: timestamp(record, 'createdAt', fail),
+		lastActiveAt: timestamp(record, 'lastActiveAt', fail),
+		expiresAt: timestamp(record, 'expiresAt', fail),
+		remember: record.remember,
+		ip: optionalText('ip'),
+		userAgent: optionalText('userAgent')
+	};
+}

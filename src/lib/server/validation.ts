@@ -1,0 +1,55 @@
+/** Every field check returns the clean value or a message for the person who typed it. */
+export type Checked<T> = { value: T; error?: undefined } | { value?: undefined; error: string };
+
+export const USERNAME_MIN = 3;
+export const USERNAME_MAX = 32;
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 256;
+
+/** NFKC folds look-alikes (full-width letters, ligatures) before the character check. */
+export function normalizeUsername(raw: string): string {
+	return raw.trim().normalize('NFKC').toLowerCase();
+}
+
+export function validateUsername(raw: string): Checked<string> {
+	const username = normalizeUsername(raw);
+	if (username === '') return { error: 'Enter a username.' };
+	if (!/^[a-z0-9_.-]*$/.test(username)) {
+		return { error: 'Use only letters a-z, digits and the characters _ . -' };
+	}
+	if (username.length < USERNAME_MIN || username.length > USERNAME_MAX) {
+		return { error: `Use ${USERNAME_MIN} to ${USERNAME_MAX} characters.` };
+	}
+	return { value: username };
+}
+
+/** Passwords are used exactly as typed; length counts code points, not UTF-16 units. */
+export function validateNewPassword(password: string): Checked<string> {
+	const length = [...password].length;
+	if (length === 0) return { error: 'Enter a password.' };
+	if (length < PASSWORD_MIN) return { error: `Use at least ${PASSWORD_MIN} characters.` };
+	if (length > PASSWORD_MAX) return { error: `Use at most ${PASSWORD_MAX} characters.` };
+	return { value: password };
+}
+
+export function validateConfirmation(password: string, confirmation: string): Checked<string> {
+	if (confirmation === '') return { error: 'Enter the password again.' };
+	if (password !== confirmation) return { error: 'The passwords do not match.' };
+	return { value: confirmation };
+}
+
+/** The field messages of a form, or null when every field is fine. */
+export function fieldErrors<K extends string>(
+	checks: Record<K, Checked<unknown>>
+): Partial<Record<K, string>> | null {
+	const errors: Partial<Record<K, string>> = {};
+	let any = false;
+	for (const name in checks) {
+		const error = checks[name].error;
+		if (error) {
+			errors[name] = error;
+			any = true;
+		}
+	}
+	return any ? errors : null;
+}

@@ -1,0 +1,7 @@
+import { requireUser } from '$lib/server/guards';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = (event) => {
+	const { user, session } = requireUser(event);
+	return { username: user.username, signedInAt: session.createdAt };
+};

@@ -1,0 +1,42 @@
+import { redirect } from '@sveltejs/kit';
+import { invalid, readForm, readTextFields } from '$lib/server/forms';
+import { redirectSignedIn } from '$lib/server/guards';
+import { verifyAgainstDummy, verifyPassword } from '$lib/server/password';
+import { safeRedirectTarget } from '$lib/server/redirect';
+import { signIn } from '$lib/server/session-cookie';
+import { findUserByUsername } from '$lib/server/users';
+import { normalizeUsername } from '$lib/server/validation';
+import type { Actions, PageServerLoad } from './$types';
+
+/** One message for an unknown user and a wrong password, so neither reveals which it was. */
+const INCORRECT = 'Incorrect username or password';
+
+export const load: PageServerLoad = (event) => {
+	redirectSignedIn(event);
+	return { expired: event.url.searchParams.get('reason') === 'expired' };
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const form = await readForm(event.request);
+		const { values, problem } = readTextFields(form, ['username', 'password', 'remember']);
+		if (problem) return invalid(problem);
+		const refill = { username: values.username };
+		const username = normalizeUsername(values.username);
+		if (username === '' || values.password === '') {
+			return invalid('Enter your username and password.', refill, {
+				username: username === '' ? 'Enter your username.' : undefined,
+				password: values.password === '' ? 'Enter your password.' : undefined
+			});
+		}
+
+		const user = findUserByUsername(username);
+		const valid = user
+			? await verifyPassword(user.passwordHash, values.password)
+			: await verifyAgainstDummy(values.password);
+		if (!user || !valid) return invalid(INCORRECT, refill);
+
+		await signIn(event, user.id, values.remember !== '');
+		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+	}
+};

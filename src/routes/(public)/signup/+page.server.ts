@@ -1,0 +1,45 @@
+import { redirect } from '@sveltejs/kit';
+import { invalid, readForm, readTextFields } from '$lib/server/forms';
+import { redirectSignedIn } from '$lib/server/guards';
+import { safeRedirectTarget } from '$lib/server/redirect';
+import { signIn } from '$lib/server/session-cookie';
+import { createUser, UsernameTakenError } from '$lib/server/users';
+import {
+	fieldErrors,
+	validateConfirmation,
+	validateNewPassword,
+	validateUsername
+} from '$lib/server/validation';
+import type { Actions, PageServerLoad } from './$types';
+
+const FIX_FIELDS = 'Please correct the marked fields.';
+
+export const load: PageServerLoad = (event) => {
+	redirectSignedIn(event);
+};
+
+export const actions: Actions = {
+	default: async (event) => {
+		const form = await readForm(event.request);
+		const { values, problem } = readTextFields(form, ['username', 'password', 'confirmPassword']);
+		if (problem) return invalid(problem);
+		const refill = { username: values.username };
+		const username = validateUsername(values.username);
+		const errors = fieldErrors({
+			username,
+			password: validateNewPassword(values.password),
+			confirmPassword: validateConfirmation(values.password, values.confirmPassword)
+		});
+		if (errors || username.value === undefined) return invalid(FIX_FIELDS, refill, errors ?? {});
+
+		let userId: string;
+		try {
+			userId = (await createUser(username.value, values.password)).id;
+		} catch (error) {
+			if (!(error instanceof UsernameTakenError)) throw error;
+			return invalid(FIX_FIELDS, refill, { username: 'That username is already taken.' });
+		}
+		await signIn(event, userId, false);
+		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+	}
+};
