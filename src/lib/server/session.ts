@@ -13,8 +13,6 @@ export interface SessionContext {
 	remember: boolean;
 }
 
-/** Activity is written at most this often per session, so reading a page costs no disk write. */
-const ACTIVITY_RESOLUTION_MS = 60_000;
 const TOKEN_PATTERN = /^[a-z2-7]{32}$/;
 
 /** 160 random bits, base32: the cookie value. Only its SHA-256 is ever stored. */
@@ -34,6 +32,14 @@ export function sessionIdFromToken(token: string): string {
 
 function lifetimes(remember: boolean) {
 	return remember ? config().rememberedSession : config().session;
+}
+
+/**
+ * Activity is recorded at most this often per session (a tenth of the idle timeout, at most a
+ * minute), so reading a page costs no disk write and the expiry is never more than 10% early.
+ */
+function activityResolutionMs(remember: boolean): number {
+	return Math.min(60_000, lifetimes(remember).idleSeconds * 100);
 }
 
 function expiryOf(createdAt: number, lastActiveAt: number, remember: boolean): Date {
@@ -86,7 +92,7 @@ export function validateSessionToken(token: string, now = Date.now()): Validated
 		return null;
 	}
 	let refreshed = false;
-	if (now - Date.parse(session.lastActiveAt) >= ACTIVITY_RESOLUTION_MS) {
+	if (now - Date.parse(session.lastActiveAt) >= activityResolutionMs(session.remember)) {
 		session = {
 			...session,
 			lastActiveAt: new Date(now).toISOString(),

@@ -1,0 +1,117 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { makeTempDir } from './temp-dir';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const BUILD_ENTRY = path.join(ROOT, 'build/index.js');
+
+export interface RunningServer {
+	origin: string;
+	dataDir: string;
+	process: ChildProcess;
+	/** Everything the server printed so far. */
+	output(): string;
+	/** SIGTERM (graceful) and wait for exit. */
+	stop(): Promise<number | null>;
+	/** SIGKILL: a crash, no chance to finish writes. */
+	kill(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as net.AddressInfo;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export interface ServerOptions {
+	dataDir?: string;
+	env?: Record<string, string>;
+}
+
+/** Runs `node build` on a free port and a temp data dir, as an operator would. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+	if (!existsSync(BUILD_ENTRY)) {
+		throw new Error('No build found: run `npm run build` (npm test does this) before HTTP tests');
+	}
+	const dataDir = options.dataDir ?? (await makeTempDir());
+	const port = await freePort();
+	const origin = `http://127.0.0.1:${port}`;
+	const child = spawn(process.execPath, [BUILD_ENTRY], {
+		cwd: ROOT,
+		env: {
+			PATH: process.env.PATH ?? '',
+			HOST: '127.0.0.1',
+			PORT: String(port),
+			ORIGIN: origin,
+			DATA_DIR: dataDir,
+			...options.env
+		},
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+	let output = '';
+	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+	const exited = new Promise<number | null>((resolve) =>
+		child.once('exit', (code) => resolve(code))
+	);
+
+	await new Promise<void>((resolve, reject) => {
+		const timer = setTimeout(() => reject(new Error(`Server did not start:\n${output}`)), 20_000);
+		const check = () => {
+			if (output.includes('Listening on')) {
+				clearTimeout(timer);
+				resolve();
+			}
+		};
+		child.stdout.on('data', check);
+		void exited.then((code) => {
+			clearTimeout(timer);
+			reject(new ServerExitedError(code, output));
+		});
+	});
+
+	return {
+		origin,
+		dataDir,
+		process: child,
+		output: () => output,
+		async stop() {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+			return exited;
+		},
+		async kill() {
+			if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+			await exited;
+		}
+	};
+}
+
+export class ServerExitedError extends Error {
+	constructor(
+		readonly code: number | null,
+		readonly output: string
+	) {
+		super(`Server exited with code ${code}:\n${output}`);
+	}
+}
+
+/** Starts a server that is expected to refuse to start; resolves with its exit code and output. */
+export async function expectStartFailure(
+	options: ServerOptions
+): Promise<{ code: number | null; output: string }> {
+	try {
+		const server = await startServer(options);
+		await server.kill();
+	} catch (error) {
+		if (error instanceof ServerExitedError) return { code: error.code, output: error.output };
+		throw error;
+	}
+	throw new Error('The server started, but it was expected to refuse');
+}
