@@ -1,6 +1,7 @@
 import { config } from './config';
 import { sweepSessions } from './session';
 import { openStore, useStore } from './store';
+import { serveBackupRequests } from './store/backup-requests';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -18,8 +19,10 @@ export async function startServer(): Promise<void> {
 		}, SWEEP_INTERVAL_MS);
 		sweeper.unref();
 		// adapter-node emits this after it stopped accepting requests and the last one finished.
+		const stopServingBackups = serveBackupRequests(opened);
 		process.once('sveltekit:shutdown' as 'beforeExit', () => {
 			clearInterval(sweeper);
+			stopServingBackups();
 			opened.close().catch((error: unknown) => console.error('Shutdown failed:', error));
 		});
 		console.log(`Gatehouse: data directory ${opened.dataDir}`);

@@ -55,7 +55,7 @@ export class Collection<R extends { id: string }> {
 		this.#options = options;
 		const adapter = new DurableJsonFile<Record<string, R[]>>(
 			options.filePath,
-			(value, fail) => this.#parseFile(value, fail),
+			(value, fail) => parseCollection(options, value, fail),
 			(data) => this.#serialize(data[options.key] ?? [])
 		);
 		this.#low = new Low(adapter, { [options.key]: [] });
@@ -139,6 +139,11 @@ export class Collection<R extends { id: string }> {
 		return this.#next.promise;
 	}
 
+	/** The file's text as last written: what a backup must hold (never unsaved changes). */
+	savedText(): string {
+		return this.#serialize(this.#onDisk);
+	}
+
 	/** Saves only if something changed since the last write (housekeeping, shutdown). */
 	flush(): Promise<void> {
 		return this.#dirty || this.#next ? this.save() : Promise.resolve();
@@ -190,30 +195,6 @@ export class Collection<R extends { id: string }> {
 		for (const record of records) this.insert(record);
 	}
 
-	#parseFile(value: unknown, fail: (problem: string) => never): Record<string, R[]> {
-		const { key, parseRecord } = this.#options;
-		if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-			fail(`expected an object with a "${key}" array, found ${describe(value)}`);
-		}
-		const list = (value as Record<string, unknown>)[key];
-		if (!Array.isArray(list)) fail(`expected a "${key}" array, found ${describe(list)}`);
-		const records = list.map((item, index) =>
-			parseRecord(item, (problem) => fail(`${key}[${index}]: ${problem}`))
-		);
-		const ids = new Set<string>();
-		const keys = new Set<string>();
-		records.forEach((record, index) => {
-			if (ids.has(record.id)) fail(`${key}[${index}]: duplicate id ${record.id}`);
-			ids.add(record.id);
-			const unique = this.#options.uniqueKey?.(record);
-			if (unique !== undefined) {
-				if (keys.has(unique)) fail(`${key}[${index}]: duplicate ${unique}`);
-				keys.add(unique);
-			}
-		});
-		return { [key]: records };
-	}
-
 	#serialize(records: R[]): string {
 		const lines = records.map((record) => {
 			let json = this.#json.get(record);
@@ -226,6 +207,35 @@ export class Collection<R extends { id: string }> {
 		// One record per line: readable, and diffable by an operator.
 		return `{"${this.#options.key}": [\n${lines.join(',\n')}\n]}\n`;
 	}
+}
+
+/** Strict reading of a whole file: the right shape, every record valid, no duplicate keys. */
+export function parseCollection<R extends { id: string }>(
+	options: Pick<CollectionOptions<R>, 'key' | 'parseRecord' | 'uniqueKey'>,
+	value: unknown,
+	fail: (problem: string) => never
+): Record<string, R[]> {
+	const { key, parseRecord, uniqueKey } = options;
+	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+		fail(`expected an object with a "${key}" array, found ${describe(value)}`);
+	}
+	const list = (value as Record<string, unknown>)[key];
+	if (!Array.isArray(list)) fail(`expected a "${key}" array, found ${describe(list)}`);
+	const records = list.map((item, index) =>
+		parseRecord(item, (problem) => fail(`${key}[${index}]: ${problem}`))
+	);
+	const ids = new Set<string>();
+	const keys = new Set<string>();
+	records.forEach((record, index) => {
+		if (ids.has(record.id)) fail(`${key}[${index}]: duplicate id ${record.id}`);
+		ids.add(record.id);
+		const unique = uniqueKey?.(record);
+		if (unique !== undefined) {
+			if (keys.has(unique)) fail(`${key}[${index}]: duplicate ${unique}`);
+			keys.add(unique);
+		}
+	});
+	return { [key]: records };
 }
 
 function describe(value: unknown): string {

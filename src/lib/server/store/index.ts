@@ -3,7 +3,8 @@ import path from 'node:path';
 import { Collection } from './collection';
 import { isTempFileName } from './durable-file';
 import { lockDataDir, type DataDirLock } from './lock';
-import { parseSessionRecord, parseUserRecord, type SessionRecord, type UserRecord } from './schema';
+import { SESSIONS_FILE, USERS_FILE } from './files';
+import type { SessionRecord, UserRecord } from './schema';
 
 export { DataFileError, DuplicateKeyError, StoreWriteError } from './errors';
 export { DataDirLockedError } from './lock';
@@ -26,16 +27,13 @@ export async function openStore(dataDir: string): Promise<Store> {
 	const lock = await lockDataDir(dataDir);
 	try {
 		await removeTempFiles(dataDir);
-		const users = await Collection.open<UserRecord>({
-			filePath: path.join(dataDir, 'users.json'),
-			key: 'users',
-			parseRecord: parseUserRecord,
-			uniqueKey: (user) => user.username
+		const users = await Collection.open({
+			...USERS_FILE,
+			filePath: path.join(dataDir, USERS_FILE.fileName)
 		});
-		const sessions = await Collection.open<SessionRecord>({
-			filePath: path.join(dataDir, 'sessions.json'),
-			key: 'sessions',
-			parseRecord: parseSessionRecord
+		const sessions = await Collection.open({
+			...SESSIONS_FILE,
+			filePath: path.join(dataDir, SESSIONS_FILE.fileName)
 		});
 		return { dataDir, users, sessions, close: () => closeStore(lock, users, sessions) };
 	} catch (error) {
