@@ -1,0 +1,101 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, readConfig } from './config';
+
+function problemsOf(env: Record<string, string>): string[] {
+	try {
+		readConfig(env);
+	} catch (error) {
+		expect(error).toBeInstanceOf(ConfigError);
+		return (error as Error).message
+			.split('\n')
+			.slice(1)
+			.map((line) => line.replace(/^ {2}- /, ''));
+	}
+	throw new Error('readConfig accepted the environment');
+}
+
+describe('readConfig', () => {
+	it('uses the defaults for an empty environment', () => {
+		expect(readConfig({})).toEqual({
+			dataDir: path.resolve('data'),
+			session: { idleSeconds: 600, absoluteSeconds: 43_200 },
+			rememberedSession: { idleSeconds: 604_800, absoluteSeconds: 2_592_000 }
+		});
+	});
+
+	it('treats empty and blank values as unset', () => {
+		expect(
+			readConfig({ DATA_DIR: '  ', SESSION_IDLE_SECONDS: '', SESSION_ABSOLUTE_SECONDS: ' ' })
+		).toEqual(readConfig({}));
+	});
+
+	it('reads every setting', () => {
+		expect(
+			readConfig({
+				DATA_DIR: ' /srv/gatehouse ',
+				SESSION_IDLE_SECONDS: ' 60 ',
+				SESSION_ABSOLUTE_SECONDS: '3600',
+				SESSION_REMEMBER_IDLE_SECONDS: '1',
+				SESSION_REMEMBER_ABSOLUTE_SECONDS: '31536000'
+			})
+		).toEqual({
+			dataDir: '/srv/gatehouse',
+			session: { idleSeconds: 60, absoluteSeconds: 3600 },
+			rememberedSession: { idleSeconds: 1, absoluteSeconds: 31_536_000 }
+		});
+	});
+
+	it('resolves a relative data directory against the working directory', () => {
+		expect(readConfig({ DATA_DIR: 'var/data' }).dataDir).toBe(path.resolve('var/data'));
+	});
+
+	it('allows idle equal to absolute', () => {
+		const config = readConfig({ SESSION_IDLE_SECONDS: '900', SESSION_ABSOLUTE_SECONDS: '900' });
+		expect(config.session).toEqual({ idleSeconds: 900, absoluteSeconds: 900 });
+	});
+
+	it.each(['abc', '0', '-5', '1.5', '1e3', '0x10', '31536001', '12 seconds'])(
+		'refuses %j as a number of seconds',
+		(value) => {
+			expect(problemsOf({ SESSION_IDLE_SECONDS: value })).toEqual([
+				`SESSION_IDLE_SECONDS must be a whole number of seconds from 1 to 31536000, got "${value}"`
+			]);
+		}
+	);
+
+	it('refuses an idle time longer than the absolute lifetime', () => {
+		expect(problemsOf({ SESSION_IDLE_SECONDS: '50000' })).toEqual([
+			'SESSION_IDLE_SECONDS must not be larger than SESSION_ABSOLUTE_SECONDS'
+		]);
+		expect(problemsOf({ SESSION_REMEMBER_ABSOLUTE_SECONDS: '86400' })).toEqual([
+			'SESSION_REMEMBER_IDLE_SECONDS must not be larger than SESSION_REMEMBER_ABSOLUTE_SECONDS'
+		]);
+	});
+
+	it('lists every problem at once', () => {
+		const problems = problemsOf({
+			SESSION_IDLE_SECONDS: 'abc',
+			SESSION_ABSOLUTE_SECONDS: '0',
+			SESSION_REMEMBER_IDLE_SECONDS: '-5',
+			SESSION_REMEMBER_ABSOLUTE_SECONDS: '100'
+		});
+		expect(problems).toHaveLength(4);
+		expect(problems[0]).toContain('SESSION_IDLE_SECONDS');
+		expect(problems[0]).toContain('"abc"');
+		expect(problems[1]).toContain('SESSION_ABSOLUTE_SECONDS');
+		expect(problems[1]).toContain('"0"');
+		expect(problems[2]).toContain('SESSION_REMEMBER_IDLE_SECONDS');
+		expect(problems[2]).toContain('"-5"');
+		expect(problems[3]).toBe(
+			'SESSION_REMEMBER_IDLE_SECONDS must not be larger than SESSION_REMEMBER_ABSOLUTE_SECONDS'
+		);
+	});
+
+	it('names the error and starts the message plainly', () => {
+		expect(() => readConfig({ SESSION_IDLE_SECONDS: 'x' })).toThrow(
+			/^Invalid configuration:\n {2}- SESSION_IDLE_SECONDS/
+		);
+		expect(new ConfigError('x').name).toBe('ConfigError');
+	});
+});

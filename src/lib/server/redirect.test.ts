@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_AFTER_LOGIN, loginUrlFor, safeRedirectTarget } from './redirect';
+
+describe('safeRedirectTarget', () => {
+	it.each([
+		['/profile', '/profile'],
+		['/a?b=c#d', '/a?b=c#d'],
+		['/', '/'],
+		['/admin/users?page=2', '/admin/users?page=2'],
+		['/a/../b', '/b'],
+		['/?next=//evil.example', '/?next=//evil.example'],
+		['/x#//evil.example', '/x#//evil.example'],
+		['/%09/evil.example', '/%09/evil.example'],
+		['/%5C/evil.example', '/%5C/evil.example']
+	])('keeps the same-site path %j', (raw, target) => {
+		expect(safeRedirectTarget(raw)).toBe(target);
+	});
+
+	it.each([
+		['null', null],
+		['undefined', undefined],
+		['an empty string', ''],
+		['a relative path', 'home'],
+		['another relative path', 'profile'],
+		['a query only', '?next=/profile'],
+		['a fragment only', '#profile'],
+		['a dot path', './profile'],
+		['a protocol-relative URL', '//evil.example'],
+		['a protocol-relative URL with a path', '//evil.example/home'],
+		['a backslash after the slash', '/\\evil.example'],
+		['backslashes only', '\\\\evil'],
+		['an absolute URL', 'https://evil.example'],
+		['an absolute URL to this host', 'http://localhost/home'],
+		['a javascript: URL', 'javascript:alert(1)'],
+		['a tab that parsers drop', '/\t/evil.example'],
+		['a newline that parsers drop', '/\n/evil.example'],
+		['a carriage return', '/\r/evil.example'],
+		['a NUL', '/\u0000/evil.example'],
+		['a no-break space', '/\u00a0/evil.example'],
+		['a line separator', '/\u2028/evil.example'],
+		['a dot segment that normalises to //', '/.//evil.example'],
+		['an encoded dot segment that normalises to //', '/%2e//evil.example'],
+		['a parent segment that normalises to //', '/..//evil.example'],
+		['a deeper parent segment that normalises to //', '/a/..//evil.example'],
+		['a leading space', ' /x'],
+		['a very long path', '/' + 'a'.repeat(2000)]
+	])('refuses %s', (_, raw) => {
+		expect(safeRedirectTarget(raw, '/fallback')).toBe('/fallback');
+		expect(safeRedirectTarget(raw)).toBe(DEFAULT_AFTER_LOGIN);
+	});
+
+	it('never returns anything but a same-site path', () => {
+		const attempts = [
+			'/.//evil.example',
+			'/%2e%2e//evil.example',
+			'/././/evil.example',
+			'/%2F/evil.example',
+			'///evil.example',
+			'/%09/evil.example',
+			'/@evil.example',
+			'/:evil.example'
+		];
+		for (const raw of attempts) {
+			const target = safeRedirectTarget(raw);
+			expect(target).toMatch(/^\/(?![/\\])/);
+			expect(new URL(target, 'https://gatehouse.example').origin).toBe('https://gatehouse.example');
+		}
+	});
+
+	it('uses the given fallback', () => {
+		expect(safeRedirectTarget('//evil.example', '/login')).toBe('/login');
+		expect(safeRedirectTarget('/profile', '/login')).toBe('/profile');
+		expect(DEFAULT_AFTER_LOGIN).toBe('/home');
+	});
+});
+
+describe('loginUrlFor', () => {
+	it('remembers the path and query the visitor wanted', () => {
+		const url = loginUrlFor(new URL('http://localhost/profile?tab=security#top'));
+		const parsed = new URL(url, 'http://localhost');
+		expect(parsed.pathname).toBe('/login');
+		expect(parsed.searchParams.get('redirectTo')).toBe('/profile?tab=security');
+		expect(parsed.searchParams.has('reason')).toBe(false);
+	});
+
+	it('adds the reason when the session expired', () => {
+		const url = loginUrlFor(new URL('http://localhost/home'), 'expired');
+		expect(url).toBe('/login?redirectTo=%2Fhome&reason=expired');
+	});
+});
