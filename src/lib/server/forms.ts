@@ -39,6 +39,8 @@ export function readTextFields<K extends string>(
 export type FieldErrors = Record<string, string | undefined>;
 
 export interface InvalidForm {
+	/** On a page with several forms: which one this is about. */
+	form?: string;
 	message: string;
 	errors: FieldErrors;
 	/** What the person typed, to put back in the form. Never a password. */
@@ -53,4 +55,14 @@ export function invalid(
 	status = 400
 ): ActionFailure<InvalidForm> {
 	return fail(status, { message, errors, values });
+}
+
+/** `invalid()` for one of several forms on a page: the page shows it next to that form only. */
+export function invalidFor(
+	form: string,
+	message: string,
+	values: Record<string, string> = {},
+	errors: FieldErrors = {}
+): ActionFailure<InvalidForm> {
+	return fail(400, { form, message, errors, values });
 }

@@ -47,11 +47,8 @@ function expiryOf(createdAt: number, lastActiveAt: number, remember: boolean): D
 	return new Date(Math.min(lastActiveAt + idleSeconds * 1000, createdAt + absoluteSeconds * 1000));
 }
 
-export async function createSession(
-	token: string,
-	userId: string,
-	context: SessionContext
-): Promise<Session> {
+/** Adds a session in memory only; the caller saves (used where one change spans two files). */
+export function insertSession(token: string, userId: string, context: SessionContext): Session {
 	const now = Date.now();
 	const session: Session = {
 		id: sessionIdFromToken(token),
@@ -63,10 +60,32 @@ export async function createSession(
 		ip: context.ip.slice(0, 64),
 		userAgent: context.userAgent.slice(0, 300)
 	};
-	const sessions = store().sessions;
-	sessions.insert(session);
-	await sessions.save();
+	store().sessions.insert(session);
 	return session;
+}
+
+export async function createSession(
+	token: string,
+	userId: string,
+	context: SessionContext
+): Promise<Session> {
+	const session = insertSession(token, userId, context);
+	await store().sessions.save();
+	return session;
+}
+
+/** The latest a session can last, however active: its absolute lifetime. */
+export function absoluteExpiry(session: Session): Date {
+	const { absoluteSeconds } = lifetimes(session.remember);
+	return new Date(Date.parse(session.createdAt) + absoluteSeconds * 1000);
+}
+
+/**
+ * How pages and forms name a session. Derived from the stored id (itself a token digest) one
+ * way, so a page never shows what the server stores.
+ */
+export function publicSessionId(session: Session): string {
+	return encodeHexLowerCase(sha256(new TextEncoder().encode(`public:${session.id}`))).slice(0, 24);
 }
 
 export interface ValidatedSession {
@@ -109,20 +128,26 @@ export async function invalidateSession(sessionId: string): Promise<void> {
 	if (sessions.remove(sessionId)) await sessions.save();
 }
 
+/** Removes a user's sessions in memory only (all but `keepSessionId`); returns how many. */
+export function dropUserSessions(userId: string, keepSessionId?: string): number {
+	const sessions = store().sessions;
+	let ended = 0;
+	for (const session of listUserSessions(userId)) {
+		if (session.id !== keepSessionId) {
+			sessions.remove(session.id);
+			ended++;
+		}
+	}
+	return ended;
+}
+
 /** Ends every session of a user, optionally keeping one (the device making the change). */
 export async function invalidateUserSessions(
 	userId: string,
 	keepSessionId?: string
 ): Promise<number> {
-	const sessions = store().sessions;
-	let ended = 0;
-	for (const session of [...sessions.values()]) {
-		if (session.userId === userId && session.id !== keepSessionId) {
-			sessions.remove(session.id);
-			ended++;
-		}
-	}
-	if (ended > 0) await sessions.save();
+	const ended = dropUserSessions(userId, keepSessionId);
+	if (ended > 0) await store().sessions.save();
 	return ended;
 }
 

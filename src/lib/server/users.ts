@@ -13,8 +13,8 @@ export class UsernameTakenError extends Error {
 }
 
 export function toUser(record: UserRecord): User {
-	const { id, username, role, createdAt } = record;
-	return { id, username, role, createdAt };
+	const { id, username, role, createdAt, fullName, bio, age } = record;
+	return { id, username, role, createdAt, fullName, bio, age };
 }
 
 export function findUserByUsername(username: string): UserRecord | undefined {
@@ -46,9 +46,27 @@ export async function createUser(
 		username,
 		passwordHash,
 		role,
-		createdAt: new Date().toISOString()
+		createdAt: new Date().toISOString(),
+		fullName: '',
+		bio: '',
+		age: null
 	};
 	users.insert(record);
 	await users.save();
 	return toUser(record);
+}
+
+export interface Profile {
+	fullName: string;
+	bio: string;
+	age: number | null;
+}
+
+/** Changes only the profile fields of one user; nothing else a form might send. */
+export async function updateProfile(userId: string, profile: Profile): Promise<void> {
+	const users = store().users;
+	const user = users.get(userId);
+	if (!user) throw new Error(`No user ${userId}`);
+	users.replace({ ...user, fullName: profile.fullName, bio: profile.bio, age: profile.age });
+	await users.save();
 }

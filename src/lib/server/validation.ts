@@ -5,6 +5,9 @@ export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 32;
 export const PASSWORD_MIN = 8;
 export const PASSWORD_MAX = 256;
+export const FULL_NAME_MAX = 100;
+export const BIO_MAX = 1000;
+export const AGE_MAX = 150;
 
 /** NFKC folds look-alikes (full-width letters, ligatures) before the character check. */
 export function normalizeUsername(raw: string): string {
@@ -36,6 +39,38 @@ export function validateConfirmation(password: string, confirmation: string): Ch
 	if (confirmation === '') return { error: 'Enter the password again.' };
 	if (password !== confirmation) return { error: 'The passwords do not match.' };
 	return { value: confirmation };
+}
+
+const codePoints = (text: string) => [...text].length;
+
+/** Control characters (other than line breaks and tabs where allowed) have no place in profile text. */
+const CONTROL = /[\p{Cc}\u2028\u2029]/u;
+const CONTROL_BUT_NEWLINE = /[^\P{Cc}\n\t]|[\u2028\u2029]/u;
+
+export function validateFullName(raw: string): Checked<string> {
+	const fullName = raw.trim();
+	if (CONTROL.test(fullName)) return { error: 'Use a name without control characters.' };
+	if (codePoints(fullName) > FULL_NAME_MAX) {
+		return { error: `Use at most ${FULL_NAME_MAX} characters.` };
+	}
+	return { value: fullName };
+}
+
+export function validateBio(raw: string): Checked<string> {
+	const bio = raw.replace(/\r\n?/g, '\n').trim();
+	if (CONTROL_BUT_NEWLINE.test(bio)) return { error: 'Remove the control characters.' };
+	if (codePoints(bio) > BIO_MAX) return { error: `Use at most ${BIO_MAX} characters.` };
+	return { value: bio };
+}
+
+/** Optional: an empty field clears the age. */
+export function validateAge(raw: string): Checked<number | null> {
+	const age = raw.trim();
+	if (age === '') return { value: null };
+	if (!/^\d{1,3}$/.test(age) || Number(age) > AGE_MAX) {
+		return { error: `Enter a whole number from 0 to ${AGE_MAX}, or leave it empty.` };
+	}
+	return { value: Number(age) };
 }
 
 /** The field messages of a form, or null when every field is fine. */

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import { Low } from 'lowdb';
-import { DurableJsonFile } from './durable-file';
+import { DurableJsonFile, RenamedUnsyncedError } from './durable-file';
 import { DuplicateKeyError, StoreWriteError } from './errors';
 
 export interface CollectionOptions<R> {
@@ -173,6 +173,7 @@ export class Collection<R extends { id: string }> {
 					{ cause }
 				);
 				console.error(error.message);
+				if (cause instanceof RenamedUnsyncedError) this.#onDisk = snapshot;
 				this.#rollback();
 				batch.reject(error);
 				// Changes made while this write ran were built on state that no longer exists.

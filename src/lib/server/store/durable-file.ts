@@ -66,7 +66,22 @@ export async function writeFileDurably(filePath: string, text: string): Promise<
 		await fs.rm(temp, { force: true }).catch(() => {});
 		throw error;
 	}
-	await syncDirectory(dir);
+	try {
+		await syncDirectory(dir);
+	} catch (cause) {
+		throw new RenamedUnsyncedError(filePath, cause);
+	}
+}
+
+/**
+ * The new file is in place (a reader sees it) but its directory entry may not survive a power
+ * loss. Memory must not roll back over it: it matches the file.
+ */
+export class RenamedUnsyncedError extends Error {
+	override name = 'RenamedUnsyncedError';
+	constructor(filePath: string, cause: unknown) {
+		super(`${filePath} was written but its directory could not be synced`, { cause });
+	}
 }
 
 async function syncDirectory(dir: string): Promise<void> {

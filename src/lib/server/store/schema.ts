@@ -8,6 +8,9 @@ export interface UserRecord {
 	passwordHash: string;
 	role: Role;
 	createdAt: string;
+	fullName: string;
+	bio: string;
+	age: number | null;
 }
 
 export interface SessionRecord {
@@ -41,16 +44,30 @@ function timestamp(record: Record<string, unknown>, field: string, fail: Fail): 
 	return value;
 }
 
+/** Profile fields are optional in the file (records written before profiles existed lack them). */
+function optionalText(record: Record<string, unknown>, field: string, fail: Fail): string {
+	const value = record[field] ?? '';
+	if (typeof value !== 'string') fail(`"${field}" must be a string`);
+	return value;
+}
+
 export function parseUserRecord(value: unknown, fail: Fail): UserRecord {
 	const record = asObject(value, fail);
 	const role = record.role;
 	if (role !== 'user' && role !== 'admin') fail('"role" must be "user" or "admin"');
+	const age = record.age ?? null;
+	if (age !== null && (typeof age !== 'number' || !Number.isInteger(age) || age < 0)) {
+		fail('"age" must be a whole number or null');
+	}
 	return {
 		id: text(record, 'id', fail),
 		username: text(record, 'username', fail),
 		passwordHash: text(record, 'passwordHash', fail),
 		role,
-		createdAt: timestamp(record, 'createdAt', fail)
+		createdAt: timestamp(record, 'createdAt', fail),
+		fullName: optionalText(record, 'fullName', fail),
+		bio: optionalText(record, 'bio', fail),
+		age
 	};
 }
 
@@ -59,8 +76,6 @@ export function parseSessionRecord(value: unknown, fail: Fail): SessionRecord {
 	const id = text(record, 'id', fail);
 	if (!/^[0-9a-f]{64}$/.test(id)) fail('"id" must be a SHA-256 hex digest');
 	if (typeof record.remember !== 'boolean') fail('"remember" must be true or false');
-	const optionalText = (field: string): string =>
-		typeof record[field] === 'string' ? (record[field] as string) : '';
 	return {
 		id,
 		userId: text(record, 'userId', fail),
@@ -68,7 +83,7 @@ export function parseSessionRecord(value: unknown, fail: Fail): SessionRecord {
 		lastActiveAt: timestamp(record, 'lastActiveAt', fail),
 		expiresAt: timestamp(record, 'expiresAt', fail),
 		remember: record.remember,
-		ip: optionalText('ip'),
-		userAgent: optionalText('userAgent')
+		ip: optionalText(record, 'ip', fail),
+		userAgent: optionalText(record, 'userAgent', fail)
 	};
 }

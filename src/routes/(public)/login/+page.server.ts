@@ -35,6 +35,11 @@ export const actions: Actions = {
 			? await verifyPassword(user.passwordHash, values.password)
 			: await verifyAgainstDummy(values.password);
 		if (!user || !valid) return invalid(INCORRECT, refill);
+		// The password may have changed while it was being verified (no await from here to the
+		// session insert, so this check cannot be overtaken).
+		if (findUserByUsername(username)?.passwordHash !== user.passwordHash) {
+			return invalid(INCORRECT, refill);
+		}
 
 		await signIn(event, user.id, values.remember !== '');
 		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));

@@ -56,7 +56,17 @@ describe('login action', () => {
 
 	it('sends a signed-in person on to /home', () => {
 		const event = requestEvent('/login', {
-			locals: { user: { id: 'x', username: 'alice', role: 'user', createdAt: '' } }
+			locals: {
+				user: {
+					id: 'x',
+					username: 'alice',
+					role: 'user',
+					createdAt: '',
+					fullName: '',
+					bio: '',
+					age: null
+				}
+			}
 		});
 		expect(() => load(event as Parameters<typeof load>[0])).toThrow(
 			expect.objectContaining({ status: 303, location: '/home' })
