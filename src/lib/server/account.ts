@@ -7,6 +7,7 @@ import {
 	type SessionContext
 } from './session';
 import { store } from './store';
+import { countAdmins, LastAdminError } from './users';
 
 /*
  * Changes that span users.json and sessions.json. The sessions file is written first, and the
@@ -23,22 +24,28 @@ export interface PasswordChange {
 	otherSessionsEnded: number;
 }
 
+export type NewSessionContext = SessionContext & { currentSessionId?: string };
+
+/** Sets a new password, ends every session of the user and starts a fresh one for this device. */
+export async function changePassword(
+	userId: string,
+	newPassword: string,
+	context: NewSessionContext
+): Promise<PasswordChange> {
+	const change = await applyPasswordHash(userId, await hashPassword(newPassword), context);
+	if (!change) throw new Error('A password change with a device must start a session');
+	return change;
+}
+
 /**
- * Sets a new password and ends every session of the user. With `context`, a fresh session
- * (new token) replaces the current one; without it (a reset link), nobody stays signed in.
+ * Stores an already computed hash and ends every session of the user. With `context`, a fresh
+ * session (new token) replaces the current one; without it (a reset link) nobody stays signed in.
  */
-export async function changePassword(
+export async function applyPasswordHash(
 	userId: string,
-	newPassword: string,
-	context: SessionContext & { currentSessionId?: string }
-): Promise<PasswordChange>;
-export async function changePassword(userId: string, newPassword: string): Promise<null>;
-export async function changePassword(
-	userId: string,
-	newPassword: string,
-	context?: SessionContext & { currentSessionId?: string }
+	passwordHash: string,
+	context?: NewSessionContext
 ): Promise<PasswordChange | null> {
-	const passwordHash = await hashPassword(newPassword);
 	const { users, sessions } = store();
 	if (!users.get(userId)) throw new Error(`No user ${userId}`);
 
@@ -52,16 +59,27 @@ export async function changePassword(
 
 	const user = users.get(userId);
 	if (!user) throw new Error(`User ${userId} was deleted during the password change`);
-	users.replace({ ...user, passwordHash });
+	// Any outstanding reset link dies with the old password.
+	users.replace({ ...user, passwordHash, passwordReset: null });
 	await users.save();
 	if (!token || !session) return null;
 	return { token, session, otherSessionsEnded: ended - (hadCurrent ? 1 : 0) };
 }
 
-/** Deletes the user and every session of theirs. The username becomes free at once. */
+/** Ends every session of a user and writes it; returns how many ended. */
+export async function endAllSessions(userId: string): Promise<number> {
+	const ended = dropUserSessions(userId);
+	await store().sessions.save();
+	return ended;
+}
+
+/**
+ * Deletes the user and every session of theirs. The username becomes free at once. The last
+ * admin cannot be deleted.
+ */
 export async function deleteAccount(userId: string): Promise<void> {
-	const { users, sessions } = store();
-	dropUserSessions(userId);
-	await sessions.save();
+	const { users } = store();
+	if (users.get(userId)?.role === 'admin' && countAdmins() === 1) throw new LastAdminError();
+	await endAllSessions(userId);
 	if (users.remove(userId)) await users.save();
 }

@@ -11,6 +11,12 @@ export interface Config {
 	dataDir: string;
 	session: SessionLifetimes;
 	rememberedSession: SessionLifetimes;
+	/** Public signup; when false only admins (or the CLI) create accounts. */
+	allowSignup: boolean;
+	/** How long a one-time password reset link works. */
+	passwordResetSeconds: number;
+	/** The public URL, for links printed outside a request (the CLI's reset links). */
+	origin: string | null;
 }
 
 export class ConfigError extends Error {
@@ -27,6 +33,26 @@ function readSeconds(env: Env, name: string, fallback: number, problems: string[
 		return fallback;
 	}
 	return Number(raw);
+}
+
+function readBoolean(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+	const raw = env[name]?.trim().toLowerCase();
+	if (raw === undefined || raw === '') return fallback;
+	if (raw === 'true' || raw === '1') return true;
+	if (raw === 'false' || raw === '0') return false;
+	problems.push(`${name} must be true or false, got "${env[name]}"`);
+	return fallback;
+}
+
+function readOrigin(env: Env, problems: string[]): string | null {
+	const raw = env.ORIGIN?.trim();
+	if (!raw) return null;
+	try {
+		return new URL(raw).origin;
+	} catch {
+		problems.push(`ORIGIN must be a URL such as https://team.example.com, got "${raw}"`);
+		return null;
+	}
 }
 
 function readLifetimes(
@@ -64,7 +90,10 @@ export function readConfig(env: Env = process.env): Config {
 			'SESSION_REMEMBER_',
 			{ idleSeconds: 604_800, absoluteSeconds: 2_592_000 },
 			problems
-		)
+		),
+		allowSignup: readBoolean(env, 'ALLOW_SIGNUP', true, problems),
+		passwordResetSeconds: readSeconds(env, 'PASSWORD_RESET_SECONDS', 1800, problems),
+		origin: readOrigin(env, problems)
 	};
 	if (problems.length > 0) {
 		throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

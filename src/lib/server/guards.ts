@@ -1,4 +1,4 @@
-import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { loginUrlFor } from './redirect';
 import type { Session } from './session';
 import type { User } from './users';
@@ -15,6 +15,13 @@ export function requireUser(event: GuardEvent): { user: User; session: Session }
 		redirect(303, loginUrlFor(event.url, event.locals.sessionExpired ? 'expired' : undefined));
 	}
 	return { user, session };
+}
+
+/** Admin pages and actions: visitors go to login, signed-in non-admins get a 403. */
+export function requireAdmin(event: GuardEvent): { user: User; session: Session } {
+	const signedIn = requireUser(event);
+	if (signedIn.user.role !== 'admin') error(403, 'This page is for admins only.');
+	return signedIn;
 }
 
 /** For pages a signed-in person should not see again (login, signup). */

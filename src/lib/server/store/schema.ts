@@ -11,6 +11,13 @@ export interface UserRecord {
 	fullName: string;
 	bio: string;
 	age: number | null;
+	/** An outstanding one-time reset link: only the SHA-256 of its secret is kept. */
+	passwordReset: PasswordReset | null;
+}
+
+export interface PasswordReset {
+	secretHash: string;
+	expiresAt: string;
 }
 
 export interface SessionRecord {
@@ -59,6 +66,15 @@ export function parseUserRecord(value: unknown, fail: Fail): UserRecord {
 	if (age !== null && (typeof age !== 'number' || !Number.isInteger(age) || age < 0)) {
 		fail('"age" must be a whole number or null');
 	}
+	const reset = record.passwordReset ?? null;
+	let passwordReset: PasswordReset | null = null;
+	if (reset !== null) {
+		const fields = asObject(reset, (problem) => fail(`"passwordReset" is ${problem}`));
+		passwordReset = {
+			secretHash: text(fields, 'secretHash', fail),
+			expiresAt: timestamp(fields, 'expiresAt', fail)
+		};
+	}
 	return {
 		id: text(record, 'id', fail),
 		username: text(record, 'username', fail),
@@ -67,7 +83,8 @@ export function parseUserRecord(value: unknown, fail: Fail): UserRecord {
 		createdAt: timestamp(record, 'createdAt', fail),
 		fullName: optionalText(record, 'fullName', fail),
 		bio: optionalText(record, 'bio', fail),
-		age
+		age,
+		passwordReset
 	};
 }
 

@@ -12,7 +12,7 @@ import {
 	publicSessionId
 } from '$lib/server/session';
 import { deleteSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
-import { getUser } from '$lib/server/users';
+import { getUser, LastAdminError } from '$lib/server/users';
 import { fieldErrors, validateConfirmation, validateNewPassword } from '$lib/server/validation';
 import { describeUserAgent } from '$lib/user-agent';
 import type { Actions, PageServerLoad } from './$types';
@@ -151,7 +151,12 @@ export const actions: Actions = {
 			);
 		}
 
-		await deleteAccount(user.id);
+		try {
+			await deleteAccount(user.id);
+		} catch (error) {
+			if (!(error instanceof LastAdminError)) throw error;
+			return invalidFor('deleteAccount', error.message);
+		}
 		deleteSessionCookie(event);
 		setFlash(event, 'Your account has been deleted.');
 		redirect(303, '/');

@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { audit } from '$lib/server/audit';
 import { invalid, readForm, readTextFields } from '$lib/server/forms';
 import { redirectSignedIn } from '$lib/server/guards';
 import { verifyAgainstDummy, verifyPassword } from '$lib/server/password';
@@ -34,7 +35,11 @@ export const actions: Actions = {
 		const valid = user
 			? await verifyPassword(user.passwordHash, values.password)
 			: await verifyAgainstDummy(values.password);
-		if (!user || !valid) return invalid(INCORRECT, refill);
+		const ip = event.getClientAddress();
+		if (!user || !valid) {
+			await audit({ actor: username, action: 'login.failure', target: null, ip });
+			return invalid(INCORRECT, refill);
+		}
 		// The password may have changed while it was being verified (no await from here to the
 		// session insert, so this check cannot be overtaken).
 		if (findUserByUsername(username)?.passwordHash !== user.passwordHash) {
@@ -42,6 +47,7 @@ export const actions: Actions = {
 		}
 
 		await signIn(event, user.id, values.remember !== '');
+		await audit({ actor: user.username, action: 'login.success', target: null, ip });
 		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
 	}
 };

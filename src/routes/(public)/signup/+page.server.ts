@@ -3,7 +3,8 @@ import { invalid, readForm, readTextFields } from '$lib/server/forms';
 import { redirectSignedIn } from '$lib/server/guards';
 import { safeRedirectTarget } from '$lib/server/redirect';
 import { signIn } from '$lib/server/session-cookie';
-import { createUser, UsernameTakenError } from '$lib/server/users';
+import { config } from '$lib/server/config';
+import { createUser, hasNoUsers, UsernameTakenError } from '$lib/server/users';
 import {
 	fieldErrors,
 	validateConfirmation,
@@ -13,13 +14,16 @@ import {
 import type { Actions, PageServerLoad } from './$types';
 
 const FIX_FIELDS = 'Please correct the marked fields.';
+const SIGNUP_CLOSED = 'Signing up is closed here. Ask an admin to create an account for you.';
 
 export const load: PageServerLoad = (event) => {
 	redirectSignedIn(event);
+	return { signupOpen: config().allowSignup, firstAccount: hasNoUsers() };
 };
 
 export const actions: Actions = {
 	default: async (event) => {
+		if (!config().allowSignup) return invalid(SIGNUP_CLOSED, {}, {}, 403);
 		const form = await readForm(event.request);
 		const { values, problem } = readTextFields(form, ['username', 'password', 'confirmPassword']);
 		if (problem) return invalid(problem);
