@@ -28,7 +28,8 @@ async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
 		if (error instanceof DataDirLockedError) {
 			throw new Error(
 				`The data directory ${dataDir} is held by process ${error.pid}, probably the running ` +
-					'server. Stop it first: only one process may write the data files.'
+					'server. Stop it first: only one process may write the data files.',
+				{ cause: error }
 			);
 		}
 		throw error;
