@@ -53,9 +53,9 @@ function existingUser(raw: string | undefined) {
 const record = (action: string, target: string) =>
 	audit({ actor: 'cli', action: `cli.${action}`, target, ip: null });
 
-async function readNewPassword(fromStdin: boolean): Promise<string> {
+async function readNewPassword(username: string, fromStdin: boolean): Promise<string> {
 	const password = fromStdin ? await readStdin() : await promptHidden('Password: ');
-	const checked = validateNewPassword(password);
+	const checked = validateNewPassword(password, username);
 	if (checked.error) throw new Error(`Password refused: ${checked.error}`);
 	if (!fromStdin && (await promptHidden('Password again: ')) !== password) {
 		throw new Error('The passwords do not match');
@@ -85,7 +85,7 @@ runCommand(USAGE, async () => {
 			return withStore(async () => {
 				const username = validateUsername(positional[0] ?? '');
 				if (username.value === undefined) throw new Error(`Username refused: ${username.error}`);
-				const password = await readNewPassword(options.has('password-stdin'));
+				const password = await readNewPassword(username.value, options.has('password-stdin'));
 				const user = await createUser(
 					username.value,
 					password,

@@ -6,12 +6,19 @@ import {
 	sessionCookieName,
 	setSessionCookie
 } from '$lib/server/session-cookie';
+import { applySecurityHeaders, bodyTooLarge } from '$lib/server/security-headers';
 import { StoreWriteError } from '$lib/server/store';
 
 export const init: ServerInit = startServer;
 
 /** Identifies the person behind the request. Deciding what they may see is the routes' job. */
 export const handle: Handle = async ({ event, resolve }) => {
+	if (bodyTooLarge(event.request)) {
+		return new Response('That request is too large.', {
+			status: 413,
+			headers: { 'content-type': 'text/plain; charset=utf-8' }
+		});
+	}
 	event.locals.user = null;
 	event.locals.session = null;
 	event.locals.sessionExpired = false;
@@ -27,7 +34,17 @@ export const handle: Handle = async ({ event, resolve }) => {
 			event.locals.sessionExpired = true;
 		}
 	}
-	return resolve(event);
+	const response = await resolve(event);
+	try {
+		applySecurityHeaders(response.headers, {
+			https: event.url.protocol === 'https:',
+			personal:
+				event.locals.user !== null || event.cookies.get(sessionCookieName(event.url)) !== undefined
+		});
+	} catch {
+		// a response with immutable headers (a proxied fetch): leave it as it is
+	}
+	return response;
 };
 
 /** Never shows internals: the page gets a message and an id, the log gets the details. */

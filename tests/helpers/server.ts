@@ -51,6 +51,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			PORT: String(port),
 			ORIGIN: origin,
 			DATA_DIR: dataDir,
+			// Every test client comes from 127.0.0.1: per-address limits would stop the storm and
+			// crash tests. The security suite sets them explicitly to test them.
+			SIGNUP_MAX_PER_IP: '1000000',
+			LOGIN_MAX_FAILURES_PER_IP: '1000000',
 			...options.env
 		},
 		stdio: ['ignore', 'pipe', 'pipe']

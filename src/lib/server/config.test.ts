@@ -20,7 +20,15 @@ describe('readConfig', () => {
 		expect(readConfig({})).toEqual({
 			dataDir: path.resolve('data'),
 			session: { idleSeconds: 600, absoluteSeconds: 43_200 },
-			rememberedSession: { idleSeconds: 604_800, absoluteSeconds: 2_592_000 }
+			rememberedSession: { idleSeconds: 604_800, absoluteSeconds: 2_592_000 },
+			allowSignup: true,
+			passwordResetSeconds: 1800,
+			origin: null,
+			limits: {
+				loginFailuresPerUser: { max: 10, windowSeconds: 900 },
+				loginFailuresPerIp: { max: 100, windowSeconds: 900 },
+				signupsPerIp: { max: 10, windowSeconds: 3600 }
+			}
 		});
 	});
 
@@ -37,13 +45,38 @@ describe('readConfig', () => {
 				SESSION_IDLE_SECONDS: ' 60 ',
 				SESSION_ABSOLUTE_SECONDS: '3600',
 				SESSION_REMEMBER_IDLE_SECONDS: '1',
-				SESSION_REMEMBER_ABSOLUTE_SECONDS: '31536000'
+				SESSION_REMEMBER_ABSOLUTE_SECONDS: '31536000',
+				ALLOW_SIGNUP: 'false',
+				PASSWORD_RESET_SECONDS: '600',
+				ORIGIN: 'https://team.example.com/ignored/path',
+				LOGIN_MAX_FAILURES: '5',
+				LOGIN_MAX_FAILURES_PER_IP: '50',
+				LOGIN_WINDOW_SECONDS: '300',
+				SIGNUP_MAX_PER_IP: '3',
+				SIGNUP_WINDOW_SECONDS: '86400'
 			})
 		).toEqual({
 			dataDir: '/srv/gatehouse',
 			session: { idleSeconds: 60, absoluteSeconds: 3600 },
-			rememberedSession: { idleSeconds: 1, absoluteSeconds: 31_536_000 }
+			rememberedSession: { idleSeconds: 1, absoluteSeconds: 31_536_000 },
+			allowSignup: false,
+			passwordResetSeconds: 600,
+			origin: 'https://team.example.com',
+			limits: {
+				loginFailuresPerUser: { max: 5, windowSeconds: 300 },
+				loginFailuresPerIp: { max: 50, windowSeconds: 300 },
+				signupsPerIp: { max: 3, windowSeconds: 86_400 }
+			}
 		});
+	});
+
+	it.each([
+		['ALLOW_SIGNUP', 'maybe'],
+		['ORIGIN', 'not a url'],
+		['LOGIN_MAX_FAILURES', '0'],
+		['SIGNUP_MAX_PER_IP', 'ten']
+	])('refuses %s=%j, naming it', (name, value) => {
+		expect(problemsOf({ [name]: value }).join('\n')).toContain(name);
 	});
 
 	it('resolves a relative data directory against the working directory', () => {

@@ -17,6 +17,22 @@ export interface Config {
 	passwordResetSeconds: number;
 	/** The public URL, for links printed outside a request (the CLI's reset links). */
 	origin: string | null;
+	limits: Limits;
+}
+
+export interface LimitRule {
+	/** How many events the window allows; one more is refused until the oldest leaves it. */
+	max: number;
+	windowSeconds: number;
+}
+
+export interface Limits {
+	/** Failed logins for one username (whoever tries). */
+	loginFailuresPerUser: LimitRule;
+	/** Failed logins from one client address, whatever the usernames. */
+	loginFailuresPerIp: LimitRule;
+	/** Accounts created from one client address. */
+	signupsPerIp: LimitRule;
 }
 
 export class ConfigError extends Error {
@@ -33,6 +49,34 @@ function readSeconds(env: Env, name: string, fallback: number, problems: string[
 		return fallback;
 	}
 	return Number(raw);
+}
+
+function readCount(env: Env, name: string, fallback: number, problems: string[]): number {
+	const raw = env[name]?.trim();
+	if (raw === undefined || raw === '') return fallback;
+	if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 1_000_000_000) {
+		problems.push(`${name} must be a whole number from 1 to 1000000000, got "${raw}"`);
+		return fallback;
+	}
+	return Number(raw);
+}
+
+function readLimits(env: Env, problems: string[]): Limits {
+	const loginWindow = readSeconds(env, 'LOGIN_WINDOW_SECONDS', 900, problems);
+	return {
+		loginFailuresPerUser: {
+			max: readCount(env, 'LOGIN_MAX_FAILURES', 10, problems),
+			windowSeconds: loginWindow
+		},
+		loginFailuresPerIp: {
+			max: readCount(env, 'LOGIN_MAX_FAILURES_PER_IP', 100, problems),
+			windowSeconds: loginWindow
+		},
+		signupsPerIp: {
+			max: readCount(env, 'SIGNUP_MAX_PER_IP', 10, problems),
+			windowSeconds: readSeconds(env, 'SIGNUP_WINDOW_SECONDS', 3600, problems)
+		}
+	};
 }
 
 function readBoolean(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
@@ -93,7 +137,8 @@ export function readConfig(env: Env = process.env): Config {
 		),
 		allowSignup: readBoolean(env, 'ALLOW_SIGNUP', true, problems),
 		passwordResetSeconds: readSeconds(env, 'PASSWORD_RESET_SECONDS', 1800, problems),
-		origin: readOrigin(env, problems)
+		origin: readOrigin(env, problems),
+		limits: readLimits(env, problems)
 	};
 	if (problems.length > 0) {
 		throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

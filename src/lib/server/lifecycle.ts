@@ -1,4 +1,5 @@
 import { config } from './config';
+import { sweepLimits } from './rate-limit';
 import { sweepSessions } from './session';
 import { openStore, useStore } from './store';
 import { serveBackupRequests } from './store/backup-requests';
@@ -15,7 +16,14 @@ export async function startServer(): Promise<void> {
 		const opened = await openStore(config().dataDir);
 		useStore(opened);
 		const sweeper = setInterval(() => {
+			const { limits } = config();
+			sweepLimits({
+				'login-user': limits.loginFailuresPerUser,
+				'login-ip': limits.loginFailuresPerIp,
+				'signup-ip': limits.signupsPerIp
+			});
 			sweepSessions().catch((error: unknown) => console.error('Session sweep failed:', error));
+			opened.limits.flush().catch((error: unknown) => console.error('Limit sweep failed:', error));
 		}, SWEEP_INTERVAL_MS);
 		sweeper.unref();
 		// adapter-node emits this after it stopped accepting requests and the last one finished.

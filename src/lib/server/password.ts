@@ -13,12 +13,22 @@ export const ARGON2_OPTIONS = {
 
 /** More hashes in flight than cores only queues them and starves file writes of libuv threads. */
 const MAX_CONCURRENT_HASHES = 2;
+/** Beyond this many waiting, a flood gets "busy" at once instead of holding memory and sockets. */
+const MAX_WAITING_HASHES = 200;
+
+export class HashQueueFullError extends Error {
+	override name = 'HashQueueFullError';
+	constructor() {
+		super('Too many sign-ins at once. Please try again in a moment.');
+	}
+}
 
 let running = 0;
 const waiting: Array<() => void> = [];
 
 async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
 	if (running >= MAX_CONCURRENT_HASHES) {
+		if (waiting.length >= MAX_WAITING_HASHES) throw new HashQueueFullError();
 		await new Promise<void>((resolve) => waiting.push(resolve));
 	} else {
 		running++;

@@ -58,7 +58,7 @@ describe('validateUsername', () => {
 
 describe('validateNewPassword', () => {
 	it('accepts 8 to 256 code points, exactly as typed', () => {
-		expect(validateNewPassword('12345678')).toEqual({ value: '12345678' });
+		expect(validateNewPassword('47291638')).toEqual({ value: '47291638' });
 		expect(validateNewPassword(' spaced out ')).toEqual({ value: ' spaced out ' });
 		expect(validateNewPassword('x'.repeat(256))).toEqual({ value: 'x'.repeat(256) });
 	});
@@ -77,6 +77,22 @@ describe('validateNewPassword', () => {
 		expect(validateNewPassword(emoji.repeat(8))).toEqual({ value: emoji.repeat(8) });
 		expect(validateNewPassword(emoji.repeat(256))).toEqual({ value: emoji.repeat(256) });
 		expect(validateNewPassword(emoji.repeat(257)).error).toBe('Use at most 256 characters.');
+	});
+
+	it.each(['12345678', 'password', 'Password1', 'iloveyou', 'QWERTYUIOP', 'letmein1'])(
+		'refuses the common password %j',
+		(password) => {
+			expect(validateNewPassword(password)).toEqual({
+				error: 'This is one of the most common passwords. Choose a less guessable one.'
+			});
+		}
+	);
+
+	it('refuses the username as the password, in any case', () => {
+		expect(validateNewPassword('Mallory-42', 'mallory-42')).toEqual({
+			error: 'Do not use your username as your password.'
+		});
+		expect(validateNewPassword('mallory-42x', 'mallory-42')).toEqual({ value: 'mallory-42x' });
 	});
 
 	it('does not normalise: NFD input comes back as NFD', () => {

@@ -1,3 +1,5 @@
+import { isCommonPassword } from './common-passwords';
+
 /** Every field check returns the clean value or a message for the person who typed it. */
 export type Checked<T> = { value: T; error?: undefined } | { value?: undefined; error: string };
 
@@ -26,12 +28,21 @@ export function validateUsername(raw: string): Checked<string> {
 	return { value: username };
 }
 
-/** Passwords are used exactly as typed; length counts code points, not UTF-16 units. */
-export function validateNewPassword(password: string): Checked<string> {
+/**
+ * Passwords are used exactly as typed; length counts code points, not UTF-16 units. No
+ * composition rules (NIST SP 800-63B): length, not a well-known password, not the username.
+ */
+export function validateNewPassword(password: string, username?: string): Checked<string> {
 	const length = [...password].length;
 	if (length === 0) return { error: 'Enter a password.' };
 	if (length < PASSWORD_MIN) return { error: `Use at least ${PASSWORD_MIN} characters.` };
 	if (length > PASSWORD_MAX) return { error: `Use at most ${PASSWORD_MAX} characters.` };
+	if (username !== undefined && normalizeUsername(password) === username) {
+		return { error: 'Do not use your username as your password.' };
+	}
+	if (isCommonPassword(password)) {
+		return { error: 'This is one of the most common passwords. Choose a less guessable one.' };
+	}
 	return { value: password };
 }
 

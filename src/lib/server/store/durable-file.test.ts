@@ -159,7 +159,11 @@ describe('creating and writing files', () => {
 		const store = await openStore(dataDir);
 		await store.close();
 		expect(await mode(dataDir)).toBe(0o700);
-		expect((await fs.readdir(dataDir)).sort()).toEqual(['sessions.json', 'users.json']);
+		expect((await fs.readdir(dataDir)).sort()).toEqual([
+			'limits.json',
+			'sessions.json',
+			'users.json'
+		]);
 	});
 
 	it('writes files with mode 0600, whatever mode the old file had', async () => {
@@ -184,6 +188,7 @@ describe('creating and writing files', () => {
 		const store = await openStore(dir);
 		expect((await fs.readdir(dir)).sort()).toEqual([
 			LOCK_FILE_NAME,
+			'limits.json',
 			'notes.txt',
 			'sessions.json',
 			'users.json',

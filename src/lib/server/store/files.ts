@@ -1,5 +1,12 @@
 import { parseCollection, type CollectionOptions } from './collection';
-import { parseSessionRecord, parseUserRecord, type SessionRecord, type UserRecord } from './schema';
+import {
+	parseLimitRecord,
+	parseSessionRecord,
+	parseUserRecord,
+	type LimitRecord,
+	type SessionRecord,
+	type UserRecord
+} from './schema';
 
 type FileSpec<R> = Omit<CollectionOptions<R>, 'filePath'> & { fileName: string };
 
@@ -15,6 +22,13 @@ export const SESSIONS_FILE: FileSpec<SessionRecord> = {
 	fileName: 'sessions.json',
 	key: 'sessions',
 	parseRecord: parseSessionRecord
+};
+
+/** Rate-limit counters, kept so that a restart does not reset them. */
+export const LIMITS_FILE: FileSpec<LimitRecord> = {
+	fileName: 'limits.json',
+	key: 'limits',
+	parseRecord: parseLimitRecord
 };
 
 type Fail = (problem: string) => never;

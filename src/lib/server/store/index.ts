@@ -3,17 +3,18 @@ import path from 'node:path';
 import { Collection } from './collection';
 import { isTempFileName } from './durable-file';
 import { lockDataDir, type DataDirLock } from './lock';
-import { SESSIONS_FILE, USERS_FILE } from './files';
-import type { SessionRecord, UserRecord } from './schema';
+import { LIMITS_FILE, SESSIONS_FILE, USERS_FILE } from './files';
+import type { LimitRecord, SessionRecord, UserRecord } from './schema';
 
 export { DataFileError, DuplicateKeyError, StoreWriteError } from './errors';
 export { DataDirLockedError } from './lock';
-export type { Role, SessionRecord, UserRecord } from './schema';
+export type { LimitRecord, Role, SessionRecord, UserRecord } from './schema';
 
 export interface Store {
 	dataDir: string;
 	users: Collection<UserRecord>;
 	sessions: Collection<SessionRecord>;
+	limits: Collection<LimitRecord>;
 	/** Waits for pending writes, then releases the data directory. */
 	close(): Promise<void>;
 }
@@ -35,7 +36,17 @@ export async function openStore(dataDir: string): Promise<Store> {
 			...SESSIONS_FILE,
 			filePath: path.join(dataDir, SESSIONS_FILE.fileName)
 		});
-		return { dataDir, users, sessions, close: () => closeStore(lock, users, sessions) };
+		const limits = await Collection.open({
+			...LIMITS_FILE,
+			filePath: path.join(dataDir, LIMITS_FILE.fileName)
+		});
+		return {
+			dataDir,
+			users,
+			sessions,
+			limits,
+			close: () => closeStore(lock, users, sessions, limits)
+		};
 	} catch (error) {
 		await lock.release();
 		throw error;

@@ -104,3 +104,20 @@ export function parseSessionRecord(value: unknown, fail: Fail): SessionRecord {
 		userAgent: optionalText(record, 'userAgent', fail)
 	};
 }
+
+/** Recent events of one rate-limit key, e.g. failed logins for one username. */
+export interface LimitRecord {
+	/** `<rule>:<key>`, e.g. `login-user:alice`. */
+	id: string;
+	/** Epoch milliseconds, oldest first; never more than the rule allows. */
+	hits: number[];
+}
+
+export function parseLimitRecord(value: unknown, fail: Fail): LimitRecord {
+	const record = asObject(value, fail);
+	const hits = record.hits;
+	if (!Array.isArray(hits) || !hits.every((hit) => Number.isFinite(hit))) {
+		fail('"hits" must be a list of times');
+	}
+	return { id: text(record, 'id', fail), hits: hits as number[] };
+}

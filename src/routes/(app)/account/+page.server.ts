@@ -59,7 +59,7 @@ export const actions: Actions = {
 		const errors = fieldErrors({
 			currentPassword:
 				values.currentPassword === '' ? { error: 'Enter your current password.' } : { value: '' },
-			newPassword: validateNewPassword(values.newPassword),
+			newPassword: validateNewPassword(values.newPassword, user.username),
 			confirmPassword: validateConfirmation(values.newPassword, values.confirmPassword)
 		});
 		if (errors)

@@ -2,11 +2,12 @@ import { redirect } from '@sveltejs/kit';
 import { audit } from '$lib/server/audit';
 import { invalid, readForm, readTextFields } from '$lib/server/forms';
 import { redirectSignedIn } from '$lib/server/guards';
-import { verifyAgainstDummy, verifyPassword } from '$lib/server/password';
+import { HashQueueFullError, verifyAgainstDummy, verifyPassword } from '$lib/server/password';
 import { safeRedirectTarget } from '$lib/server/redirect';
 import { signIn } from '$lib/server/session-cookie';
+import { loginBlocked, recordLoginFailure, recordLoginSuccess } from '$lib/server/throttle';
 import { findUserByUsername } from '$lib/server/users';
-import { normalizeUsername } from '$lib/server/validation';
+import { normalizeUsername, PASSWORD_MAX } from '$lib/server/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 /** One message for an unknown user and a wrong password, so neither reveals which it was. */
@@ -30,23 +31,33 @@ export const actions: Actions = {
 				password: values.password === '' ? 'Enter your password.' : undefined
 			});
 		}
+		const blocked = loginBlocked(event, username, refill);
+		if (blocked) return blocked;
 
 		const user = findUserByUsername(username);
-		const valid = user
-			? await verifyPassword(user.passwordHash, values.password)
-			: await verifyAgainstDummy(values.password);
-		const ip = event.getClientAddress();
-		if (!user || !valid) {
-			await audit({ actor: username, action: 'login.failure', target: null, ip });
-			return invalid(INCORRECT, refill);
+		let valid = false;
+		try {
+			// No password is longer than the maximum, so such a guess costs no hashing at all.
+			if ([...values.password].length <= PASSWORD_MAX) {
+				valid = user
+					? await verifyPassword(user.passwordHash, values.password)
+					: await verifyAgainstDummy(values.password);
+			}
+		} catch (error) {
+			if (!(error instanceof HashQueueFullError)) throw error;
+			return invalid(error.message, refill, {}, 503);
 		}
-		// The password may have changed while it was being verified (no await from here to the
-		// session insert, so this check cannot be overtaken).
-		if (findUserByUsername(username)?.passwordHash !== user.passwordHash) {
+		const ip = event.getClientAddress();
+		// The password may have changed while it was being verified (no await from this check to
+		// the session insert, so it cannot be overtaken).
+		if (!user || !valid || findUserByUsername(username)?.passwordHash !== user.passwordHash) {
+			await recordLoginFailure(event, username);
+			await audit({ actor: username, action: 'login.failure', target: null, ip });
 			return invalid(INCORRECT, refill);
 		}
 
 		await signIn(event, user.id, values.remember !== '');
+		await recordLoginSuccess(username);
 		await audit({ actor: user.username, action: 'login.success', target: null, ip });
 		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
 	}

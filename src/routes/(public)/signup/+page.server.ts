@@ -1,8 +1,10 @@
 import { redirect } from '@sveltejs/kit';
 import { invalid, readForm, readTextFields } from '$lib/server/forms';
 import { redirectSignedIn } from '$lib/server/guards';
+import { HashQueueFullError } from '$lib/server/password';
 import { safeRedirectTarget } from '$lib/server/redirect';
 import { signIn } from '$lib/server/session-cookie';
+import { recordSignup, signupBlocked } from '$lib/server/throttle';
 import { config } from '$lib/server/config';
 import { createUser, hasNoUsers, UsernameTakenError } from '$lib/server/users';
 import {
@@ -31,18 +33,22 @@ export const actions: Actions = {
 		const username = validateUsername(values.username);
 		const errors = fieldErrors({
 			username,
-			password: validateNewPassword(values.password),
+			password: validateNewPassword(values.password, username.value),
 			confirmPassword: validateConfirmation(values.password, values.confirmPassword)
 		});
 		if (errors || username.value === undefined) return invalid(FIX_FIELDS, refill, errors ?? {});
+		const blocked = signupBlocked(event, refill);
+		if (blocked) return blocked;
 
 		let userId: string;
 		try {
 			userId = (await createUser(username.value, values.password)).id;
 		} catch (error) {
+			if (error instanceof HashQueueFullError) return invalid(error.message, refill, {}, 503);
 			if (!(error instanceof UsernameTakenError)) throw error;
 			return invalid(FIX_FIELDS, refill, { username: 'That username is already taken.' });
 		}
+		await recordSignup(event);
 		await signIn(event, userId, false);
 		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
 	}

@@ -24,7 +24,7 @@ export const actions: Actions = {
 		const user = findResetUser(event.params.token);
 		if (!user) return invalid(LINK_INVALID);
 		const errors = fieldErrors({
-			newPassword: validateNewPassword(values.newPassword),
+			newPassword: validateNewPassword(values.newPassword, user.username),
 			confirmPassword: validateConfirmation(values.newPassword, values.confirmPassword)
 		});
 		if (errors) return invalid('Please correct the marked fields.', {}, errors);

@@ -1,0 +1,62 @@
+import type { LimitRule } from './config';
+import { store } from './store';
+
+/*
+ * Sliding-window limits: a key may have at most `max` events in any `windowSeconds`. Events are
+ * kept in DATA_DIR/limits.json, so restarting the server does not reset an attacker's count.
+ * Keys come from people (usernames, addresses) and are only ever Map keys.
+ */
+
+export type LimitName = 'login-user' | 'login-ip' | 'signup-ip';
+
+const id = (name: LimitName, key: string) => `${name}:${key}`;
+
+function recentHits(hits: number[], rule: LimitRule, now: number): number[] {
+	const since = now - rule.windowSeconds * 1000;
+	return hits.filter((hit) => hit > since);
+}
+
+/** Seconds until `key` may act again, or 0 if it may act now. */
+export function retryAfterSeconds(name: LimitName, key: string, rule: LimitRule, now = Date.now()) {
+	const hits = recentHits(store().limits.get(id(name, key))?.hits ?? [], rule, now);
+	if (hits.length < rule.max) return 0;
+	const oldest = hits[hits.length - rule.max] ?? now;
+	return Math.max(1, Math.ceil((oldest + rule.windowSeconds * 1000 - now) / 1000));
+}
+
+/** Records one event for `key`. */
+export async function recordHit(
+	name: LimitName,
+	key: string,
+	rule: LimitRule,
+	now = Date.now()
+): Promise<void> {
+	const limits = store().limits;
+	const recordId = id(name, key);
+	const existing = limits.get(recordId);
+	const hits = [...recentHits(existing?.hits ?? [], rule, now), now].slice(-rule.max);
+	if (existing) limits.replace({ id: recordId, hits });
+	else limits.insert({ id: recordId, hits });
+	await limits.save();
+}
+
+/** Forgets the events of `key` (a successful login clears its username's failures). */
+export async function clearHits(name: LimitName, key: string): Promise<void> {
+	const limits = store().limits;
+	if (limits.remove(id(name, key))) await limits.save();
+}
+
+/** Drops keys with no event inside their window; part of the once-a-minute sweep. */
+export function sweepLimits(rules: Record<LimitName, LimitRule>, now = Date.now()): void {
+	const limits = store().limits;
+	for (const record of [...limits.values()]) {
+		const name = record.id.slice(0, record.id.indexOf(':')) as LimitName;
+		const rule = rules[name];
+		if (!rule || recentHits(record.hits, rule, now).length === 0) limits.remove(record.id);
+	}
+}
+
+export function describeWait(seconds: number): string {
+	if (seconds < 90) return `${seconds} seconds`;
+	return `${Math.ceil(seconds / 60)} minutes`;
+}
