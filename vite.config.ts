@@ -23,6 +23,28 @@ export default defineConfig({
 					testTimeout: 60_000,
 					hookTimeout: 60_000
 				}
+			},
+			{
+				extends: './vite.config.ts',
+				test: {
+					name: 'security',
+					environment: 'node',
+					include: ['tests/security/**/*.test.ts'],
+					testTimeout: 60_000,
+					hookTimeout: 60_000
+				}
+			},
+			{
+				extends: './vite.config.ts',
+				test: {
+					name: 'e2e',
+					environment: 'node',
+					include: ['tests/e2e/**/*.test.ts'],
+					testTimeout: 90_000,
+					hookTimeout: 60_000,
+					// one Chromium at a time: the machine has two cores
+					fileParallelism: false
+				}
 			}
 		]
 	}
