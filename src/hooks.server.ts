@@ -4,7 +4,8 @@ import { validateSessionToken } from '$lib/server/session';
 import {
 	deleteSessionCookie,
 	sessionCookieName,
-	setSessionCookie
+	setSessionCookie,
+	wasSignedIn
 } from '$lib/server/session-cookie';
 import { applySecurityHeaders, bodyTooLarge } from '$lib/server/security-headers';
 import { StoreWriteError } from '$lib/server/store';
@@ -33,6 +34,8 @@ export const handle: Handle = async ({ event, resolve }) => {
 			deleteSessionCookie(event);
 			event.locals.sessionExpired = true;
 		}
+	} else {
+		event.locals.sessionExpired = wasSignedIn(event);
 	}
 	const response = await resolve(event);
 	try {

@@ -55,7 +55,9 @@ describe('createResetToken', () => {
 	it('expires a fixed time after creation, however often the link is looked at', async () => {
 		const now = Date.parse('2026-03-01T12:00:00.000Z');
 		const token = await createResetToken(bob.id, now);
-		expect(getUser(bob.id)?.passwordReset?.expiresAt).toBe(new Date(now + LIFETIME_MS).toISOString());
+		expect(getUser(bob.id)?.passwordReset?.expiresAt).toBe(
+			new Date(now + LIFETIME_MS).toISOString()
+		);
 		for (let t = now; t < now + LIFETIME_MS; t += LIFETIME_MS / 4) {
 			expect(findResetUser(token, t)?.id).toBe(bob.id);
 		}
@@ -157,8 +159,8 @@ describe('resetPassword', () => {
 		await changePassword(bob.id, 'changed on the account page', context);
 		expect(findResetUser(token)).toBeNull();
 		expect(await resetPassword(token, 'a brand new password')).toBe(false);
-		expect(await verifyPassword(getUser(bob.id)?.passwordHash ?? '', 'changed on the account page')).toBe(
-			true
-		);
+		expect(
+			await verifyPassword(getUser(bob.id)?.passwordHash ?? '', 'changed on the account page')
+		).toBe(true);
 	});
 });

@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { setFlash } from '$lib/server/flash';
 import { signOut } from '$lib/server/session-cookie';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -9,7 +10,9 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
+		const wasSignedIn = event.locals.user !== null;
 		await signOut(event);
+		if (wasSignedIn) setFlash(event, 'You have been logged out.');
 		redirect(303, '/');
 	}
 };

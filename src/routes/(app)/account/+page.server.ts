@@ -11,7 +11,7 @@ import {
 	listUserSessions,
 	publicSessionId
 } from '$lib/server/session';
-import { deleteSessionCookie, setSessionCookie } from '$lib/server/session-cookie';
+import { clearSessionCookies, setSessionCookie } from '$lib/server/session-cookie';
 import { getUser, LastAdminError } from '$lib/server/users';
 import { fieldErrors, validateConfirmation, validateNewPassword } from '$lib/server/validation';
 import { describeUserAgent } from '$lib/user-agent';
@@ -157,7 +157,7 @@ export const actions: Actions = {
 			if (!(error instanceof LastAdminError)) throw error;
 			return invalidFor('deleteAccount', error.message);
 		}
-		deleteSessionCookie(event);
+		clearSessionCookies(event);
 		setFlash(event, 'Your account has been deleted.');
 		redirect(303, '/');
 	}
