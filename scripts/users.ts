@@ -1,4 +1,5 @@
 import { deleteAccount } from '../src/lib/server/account';
+import { describeWait } from '../src/lib/server/rate-limit';
 import { audit } from '../src/lib/server/audit';
 import { config } from '../src/lib/server/config';
 import { createResetToken, resetPath } from '../src/lib/server/password-reset';
@@ -42,6 +43,15 @@ async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
 	}
 }
 
+function originOption(raw: string | true | undefined): string | null {
+	if (raw === undefined || raw === true) return null;
+	try {
+		return new URL(raw).origin;
+	} catch {
+		throw new UsageError(`--origin must be a URL such as https://team.example.com, got ${raw}`);
+	}
+}
+
 function existingUser(raw: string | undefined) {
 	const username = validateUsername(raw ?? '');
 	if (username.value === undefined) throw new UsageError(`Not a valid username: ${username.error}`);
@@ -50,8 +60,8 @@ function existingUser(raw: string | undefined) {
 	return user;
 }
 
-const record = (action: string, target: string) =>
-	audit({ actor: 'cli', action: `cli.${action}`, target, ip: null });
+const record = (action: string, target: string, detail?: string) =>
+	audit({ actor: 'cli', action: `cli.${action}`, target, ip: null, detail });
 
 async function readNewPassword(username: string, fromStdin: boolean): Promise<string> {
 	const password = fromStdin ? await readStdin() : await promptHidden('Password: ');
@@ -84,12 +94,15 @@ runCommand(USAGE, async () => {
 			expectArgs(1);
 			return withStore(async () => {
 				const username = validateUsername(positional[0] ?? '');
-				if (username.value === undefined) throw new Error(`Username refused: ${username.error}`);
+				if (username.value === undefined) {
+					throw new UsageError(`Username refused: ${username.error}`);
+				}
 				const password = await readNewPassword(username.value, options.has('password-stdin'));
+				// Without --admin the first account of an empty directory is the admin, as at signup.
 				const user = await createUser(
 					username.value,
 					password,
-					options.has('admin') ? 'admin' : 'user'
+					options.has('admin') ? 'admin' : undefined
 				);
 				await record('create-user', user.username);
 				console.log(`Created ${user.role} ${user.username}.`);
@@ -102,23 +115,25 @@ runCommand(USAGE, async () => {
 			return withStore(async () => {
 				const user = existingUser(positional[0]);
 				await setRole(user.id, role);
-				await record('set-role', user.username);
+				await record('set-role', user.username, `role ${role}`);
 				console.log(`${user.username} is now ${role}.`);
 			});
 		}
 
-		case 'reset-password':
+		case 'reset-password': {
 			expectArgs(1);
+			// Checked before anything changes: a new link replaces the one already handed over.
+			const origin = originOption(options.get('origin')) ?? config().origin;
 			return withStore(async () => {
 				const user = existingUser(positional[0]);
 				const token = await createResetToken(user.id);
 				await record('reset-link', user.username);
-				const origin = (options.get('origin') as string | undefined) ?? config().origin;
-				const minutes = Math.round(config().passwordResetSeconds / 60);
-				console.log(`One-time link for ${user.username}, valid for ${minutes} minutes:`);
+				const validFor = describeWait(config().passwordResetSeconds);
+				console.log(`One-time link for ${user.username}, valid for ${validFor}:`);
 				console.log(origin ? new URL(resetPath(token), origin).href : resetPath(token));
 				if (!origin) console.log("(Prefix it with the app's address, or set ORIGIN.)");
 			});
+		}
 
 		case 'delete':
 			expectArgs(1);

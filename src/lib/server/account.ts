@@ -75,11 +75,23 @@ export async function endAllSessions(userId: string): Promise<number> {
 
 /**
  * Deletes the user and every session of theirs. The username becomes free at once. The last
- * admin cannot be deleted.
+ * admin cannot be deleted: the check and the removal happen with no `await` in between, so two
+ * admins deleting (or demoting) each other at once cannot leave nobody in charge. A session
+ * whose user is gone never validates, so here the order of the two writes does not matter.
  */
 export async function deleteAccount(userId: string): Promise<void> {
-	const { users } = store();
-	if (users.get(userId)?.role === 'admin' && countAdmins() === 1) throw new LastAdminError();
-	await endAllSessions(userId);
-	if (users.remove(userId)) await users.save();
+	const { users, sessions } = store();
+	const user = users.get(userId);
+	if (!user) return;
+	if (user.role === 'admin' && countAdmins() === 1) throw new LastAdminError();
+	users.remove(userId);
+	dropUserSessions(userId);
+	try {
+		await sessions.save();
+	} catch (error) {
+		// Nothing was written: put the user back so a later write does not delete them anyway.
+		if (!users.get(userId)) users.insert(user);
+		throw error;
+	}
+	await users.save();
 }

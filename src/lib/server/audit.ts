@@ -11,6 +11,8 @@ export interface AuditEntry {
 	action: string;
 	target: string | null;
 	ip: string | null;
+	/** What changed, where the action alone does not say (the new role). */
+	detail?: string;
 }
 
 /**
@@ -23,7 +25,8 @@ export async function audit(entry: Omit<AuditEntry, 'time'>): Promise<void> {
 		actor: entry.actor.slice(0, 100),
 		action: entry.action,
 		target: entry.target?.slice(0, 100) ?? null,
-		ip: entry.ip
+		ip: entry.ip,
+		...(entry.detail ? { detail: entry.detail.slice(0, 100) } : {})
 	};
 	const file = path.join(store().dataDir, AUDIT_FILE);
 	try {

@@ -118,7 +118,7 @@ export function listUsers(search: string, page: number, perPage: number): UserPa
 	}
 	matches.reverse();
 	const pages = Math.max(1, Math.ceil(matches.length / perPage));
-	const current = Math.min(Math.max(1, page), pages);
+	const current = Number.isFinite(page) ? Math.min(Math.max(1, Math.trunc(page)), pages) : 1;
 	return {
 		users: matches.slice((current - 1) * perPage, current * perPage),
 		total: matches.length,

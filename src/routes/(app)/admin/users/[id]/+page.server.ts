@@ -19,8 +19,14 @@ function targetOf(event: RequestEvent) {
 async function adminAction(event: RequestEvent, action: string) {
 	const { user: admin } = requireAdmin(event);
 	const target = targetOf(event);
-	const record = () =>
-		audit({ actor: admin.username, action, target: target.username, ip: event.getClientAddress() });
+	const record = (detail?: string) =>
+		audit({
+			actor: admin.username,
+			action,
+			target: target.username,
+			ip: event.getClientAddress(),
+			detail
+		});
 	return { admin, target, record };
 }
 
@@ -55,7 +61,7 @@ export const actions: Actions = {
 			if (!(failure instanceof LastAdminError)) throw failure;
 			return invalidFor('role', failure.message);
 		}
-		await record();
+		await record(`role ${values.role}`);
 		setFlash(
 			event,
 			`${target.username} is now ${values.role === 'admin' ? 'an admin' : 'a user'}.`

@@ -1,0 +1,644 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/lib/server/password';
+import { runScript } from '../helpers/cli';
+import { Client, logIn, signUp } from '../helpers/client';
+import { startServer, type RunningServer, type ServerOptions } from '../helpers/server';
+import { makeTempDir, removeDir } from '../helpers/temp-dir';
+
+const PASSWORD = 'correct horse battery';
+const NEW_PASSWORD = 'staple purple lantern';
+const ONLY_ADMIN = 'This is the only admin: make someone else an admin first.';
+const LINK_INVALID = 'This link has expired, was already used, or is not valid.';
+const ADMINS_ONLY = 'This page is for admins only.';
+const FIRST_ACCOUNT = 'this first account becomes the <strong>admin</strong>';
+
+const running: RunningServer[] = [];
+const dirs: string[] = [];
+
+async function start(options: ServerOptions = {}): Promise<RunningServer> {
+	const server = await startServer(options);
+	running.push(server);
+	if (!dirs.includes(server.dataDir)) dirs.push(server.dataDir);
+	return server;
+}
+
+async function tempDir(): Promise<string> {
+	const dir = await makeTempDir();
+	dirs.push(dir);
+	return dir;
+}
+
+afterEach(async () => {
+	await Promise.all(running.splice(0).map((server) => server.kill()));
+	await Promise.all(dirs.splice(0).map(removeDir));
+});
+
+interface StoredUser {
+	id: string;
+	username: string;
+	role: 'user' | 'admin';
+	passwordHash: string;
+	passwordReset?: { secretHash: string; expiresAt: string } | null;
+}
+
+interface AuditLine {
+	time: string;
+	actor: string;
+	action: string;
+	target: string | null;
+	ip: string | null;
+}
+
+/** A data file's text, '' when it does not exist (yet). */
+const readText = (dataDir: string, name: string) =>
+	fs.readFile(path.join(dataDir, name), 'utf8').catch(() => '');
+
+async function readUsers(dataDir: string): Promise<StoredUser[]> {
+	return (JSON.parse(await readText(dataDir, 'users.json')) as { users: StoredUser[] }).users;
+}
+
+async function sessionCount(dataDir: string, userId: string): Promise<number> {
+	const { sessions } = JSON.parse(await readText(dataDir, 'sessions.json')) as {
+		sessions: { userId: string }[];
+	};
+	return sessions.filter((session) => session.userId === userId).length;
+}
+
+async function userNamed(dataDir: string, username: string): Promise<StoredUser | undefined> {
+	return (await readUsers(dataDir)).find((user) => user.username === username);
+}
+
+/** Everything a request could change on disk. */
+const dataFiles = (dataDir: string) =>
+	Promise.all(
+		['users.json', 'sessions.json', 'limits.json', 'audit.log'].map((name) =>
+			readText(dataDir, name)
+		)
+	);
+
+/** Writes users.json before the server starts: far quicker than signing 60 people up. */
+async function seedUsers(
+	dataDir: string,
+	seeds: { username: string; role?: 'user' | 'admin'; password?: string }[]
+): Promise<StoredUser[]> {
+	const epoch = Date.parse('2026-01-01T00:00:00.000Z');
+	const users = await Promise.all(
+		seeds.map(async (seed, index) => ({
+			id: randomUUID(),
+			username: seed.username,
+			passwordHash: seed.password ? await hashPassword(seed.password) : 'seeded-without-password',
+			role: seed.role ?? 'user',
+			createdAt: new Date(epoch + index * 1000).toISOString()
+		}))
+	);
+	await fs.writeFile(path.join(dataDir, 'users.json'), JSON.stringify({ users }));
+	return users;
+}
+
+async function signedUp(server: RunningServer, username: string): Promise<Client> {
+	const client = new Client(server.origin);
+	expect((await signUp(client, username, PASSWORD)).status).toBe(303);
+	return client;
+}
+
+async function loggedIn(
+	server: RunningServer,
+	username: string,
+	password = PASSWORD
+): Promise<Client> {
+	const client = new Client(server.origin);
+	const response = await logIn(client, username, password);
+	expect(response.status).toBe(303);
+	return client;
+}
+
+/** alice signs up first (the admin), then bob; both stay signed in. */
+async function aliceAndBob(options: ServerOptions = {}) {
+	const server = await start(options);
+	const alice = await signedUp(server, 'alice');
+	const bob = await signedUp(server, 'bob');
+	const users = await readUsers(server.dataDir);
+	const idOf = (username: string) => users.find((user) => user.username === username)?.id ?? '';
+	return { server, alice, bob, aliceId: idOf('alice'), bobId: idOf('bob') };
+}
+
+const hasAdminLink = (html: string) => /<a href="\/admin"[^>]*>Admin<\/a>/.test(html);
+const resetLinkIn = (html: string) => /<code class="link">([^<]+)<\/code>/.exec(html)?.[1] ?? '';
+const tableUsernames = (html: string) =>
+	[...html.matchAll(/<a href="\/admin\/users\/[^"]+">([^<]+)<\/a>/g)].map((match) => match[1]);
+const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function createResetLink(admin: Client, userId: string): Promise<string> {
+	const response = await admin.post(`/admin/users/${userId}?/createResetLink`, {});
+	expect(response.status).toBe(200);
+	const link = resetLinkIn(await response.text());
+	expect(link).toMatch(/\/reset-password\/[^/]+$/);
+	return link;
+}
+
+function setPassword(client: Client, link: string, password: string): Promise<Response> {
+	return client.post(new URL(link).pathname, { newPassword: password, confirmPassword: password });
+}
+
+describe('the first account', () => {
+	it('becomes the admin, which the signup page announces only while nobody has signed up', async () => {
+		const server = await start();
+		expect(await (await new Client(server.origin).get('/signup')).text()).toContain(FIRST_ACCOUNT);
+		const alice = await signedUp(server, 'alice');
+		expect((await userNamed(server.dataDir, 'alice'))?.role).toBe('admin');
+
+		expect(await (await new Client(server.origin).get('/signup')).text()).not.toContain(
+			FIRST_ACCOUNT
+		);
+		const bob = await signedUp(server, 'bob');
+		expect((await userNamed(server.dataDir, 'bob'))?.role).toBe('user');
+
+		expect(hasAdminLink(await (await alice.get('/home')).text())).toBe(true);
+		expect(hasAdminLink(await (await bob.get('/home')).text())).toBe(false);
+		expect((await alice.get('/admin')).status).toBe(200);
+	});
+
+	it('goes to exactly one of many simultaneous first signups', async () => {
+		const server = await start();
+		const names = ['ann', 'ben', 'cat', 'dan', 'eve'];
+		const responses = await Promise.all(
+			names.map((name) => signUp(new Client(server.origin), name, PASSWORD))
+		);
+		expect(responses.map((response) => response.status)).toEqual(names.map(() => 303));
+		const roles = (await readUsers(server.dataDir)).map((user) => user.role);
+		expect(roles.sort()).toEqual(['admin', 'user', 'user', 'user', 'user']);
+	});
+});
+
+describe('who may use the admin area', () => {
+	/** Every admin action, aimed so that each would change something if it ran. */
+	function attacks(ids: { aliceId: string; bobId: string; carolId: string }) {
+		return [
+			['/admin?/createUser', { username: 'mallory', role: 'admin' }],
+			[`/admin/users/${ids.bobId}?/setRole`, { role: 'admin' }],
+			[`/admin/users/${ids.aliceId}?/endSessions`, {}],
+			[`/admin/users/${ids.aliceId}?/createResetLink`, {}],
+			[`/admin/users/${ids.carolId}?/deleteUser`, { confirm: 'carol' }]
+		] as const;
+	}
+
+	async function threeUsers() {
+		const setup = await aliceAndBob();
+		await signedUp(setup.server, 'carol');
+		const carolId = (await userNamed(setup.server.dataDir, 'carol'))?.id ?? '';
+		return { ...setup, carolId };
+	}
+
+	it('sends a visitor to the login page from every admin page and action', async () => {
+		const { server, aliceId, bobId, carolId } = await threeUsers();
+		const before = await dataFiles(server.dataDir);
+		const visitor = new Client(server.origin);
+		for (const page of ['/admin', `/admin/users/${aliceId}`, '/admin?q=al&page=2']) {
+			const response = await visitor.get(page);
+			expect(response.status).toBe(303);
+			expect(response.headers.get('location')).toBe(
+				`/login?redirectTo=${encodeURIComponent(page)}`
+			);
+		}
+		for (const [action, fields] of attacks({ aliceId, bobId, carolId })) {
+			const response = await visitor.post(action, fields);
+			expect(response.status, action).toBe(303);
+			expect(response.headers.get('location'), action).toMatch(/^\/login\?redirectTo=%2Fadmin/);
+		}
+		expect(await dataFiles(server.dataDir)).toEqual(before);
+	});
+
+	it('answers a signed-in user with 403 for every admin page and action, changing nothing', async () => {
+		const { server, alice, bob, aliceId, bobId, carolId } = await threeUsers();
+		const before = await dataFiles(server.dataDir);
+		for (const page of ['/admin', `/admin/users/${aliceId}`, `/admin/users/${bobId}`]) {
+			const response = await bob.get(page);
+			expect(response.status, page).toBe(403);
+			const html = await response.text();
+			expect(html).toContain(ADMINS_ONLY);
+			expect(html).not.toContain('carol');
+		}
+		for (const [action, fields] of attacks({ aliceId, bobId, carolId })) {
+			const plain = await bob.post(action, fields);
+			expect(plain.status, action).toBe(403);
+			expect(await plain.text()).toContain(ADMINS_ONLY);
+			// as `use:enhance` sends it
+			const enhanced = await bob.post(action, fields, {
+				headers: { accept: 'application/json', 'x-sveltekit-action': 'true' }
+			});
+			expect(enhanced.status, action).toBe(403);
+			expect(await enhanced.json()).toMatchObject({
+				type: 'error',
+				error: { message: ADMINS_ONLY }
+			});
+		}
+		expect(await dataFiles(server.dataDir)).toEqual(before);
+		expect((await alice.get('/admin')).status).toBe(200);
+	});
+
+	it('serves the admin pages and their data to an admin', async () => {
+		const { alice, bobId } = await threeUsers();
+		const list = await alice.get('/admin');
+		expect(list.status).toBe(200);
+		expect(tableUsernames(await list.text()).sort()).toEqual(['alice', 'bob', 'carol']);
+		const detail = await alice.get(`/admin/users/${bobId}`);
+		expect(detail.status).toBe(200);
+		expect(await detail.text()).toContain('<h1>bob</h1>');
+		const data = await (await alice.get('/admin/__data.json')).text();
+		expect(data).toContain('carol');
+		expect(data).not.toMatch(/passwordHash|argon2|secretHash/);
+	});
+
+	it('leaks no one else’s data through __data.json to a user or a visitor', async () => {
+		const { server, bob, aliceId } = await threeUsers();
+		const visitor = new Client(server.origin);
+		const probes = [
+			'/admin/__data.json',
+			'/admin/__data.json?q=car',
+			// skips the layouts' loads, as client-side navigation may: the page must check itself
+			'/admin/__data.json?x-sveltekit-invalidated=0001',
+			`/admin/users/${aliceId}/__data.json`,
+			`/admin/users/${aliceId}/__data.json?x-sveltekit-invalidated=0001`
+		];
+		for (const probe of probes) {
+			const asUser = await bob.get(probe);
+			const userText = await asUser.text();
+			expect(userText, probe).not.toMatch(/alice|carol|passwordHash|argon2|secretHash/);
+			if (asUser.status === 200) {
+				const body = JSON.parse(userText) as { nodes: { type: string; status?: number }[] };
+				expect(body.nodes.at(-1), probe).toMatchObject({ type: 'error', status: 403 });
+			} else expect(asUser.status, probe).toBe(403);
+
+			const asVisitor = await visitor.get(probe);
+			const visitorText = await asVisitor.text();
+			expect(visitorText, probe).not.toMatch(/carol|passwordHash|argon2|secretHash/);
+			expect(JSON.parse(visitorText), probe).toMatchObject({
+				type: 'redirect',
+				location: expect.stringMatching(/^\/login\?redirectTo=%2Fadmin/)
+			});
+		}
+	});
+});
+
+describe('the users table', () => {
+	it('pages through 61 users 50 at a time, newest first, and searches by username', async () => {
+		const dataDir = await tempDir();
+		const members = Array.from({ length: 60 }, (_, i) => `member${String(i).padStart(2, '0')}`);
+		await seedUsers(dataDir, [
+			{ username: 'alice', role: 'admin', password: PASSWORD },
+			...members.map((username) => ({ username }))
+		]);
+		const server = await start({ dataDir });
+		const alice = await loggedIn(server, 'alice');
+		const page = async (query: string) => (await alice.get(`/admin${query}`)).text();
+
+		const first = await page('');
+		expect(first).toContain('Users (61)');
+		expect(first).toContain('Page 1 of 2');
+		const firstRows = tableUsernames(first);
+		expect(firstRows).toEqual(members.slice(10).reverse());
+		expect(first).toContain('href="/admin?page=2">Next</a>');
+		expect(first).not.toContain('>Previous</a>');
+
+		const second = await page('?page=2');
+		expect(second).toContain('Page 2 of 2');
+		expect(tableUsernames(second)).toEqual([...members.slice(0, 10).reverse(), 'alice']);
+		expect(second).toContain('href="/admin?page=1">Previous</a>');
+		expect(second).not.toContain('>Next</a>');
+
+		// out-of-range pages land on the nearest real one
+		expect(tableUsernames(await page('?page=99'))).toEqual(tableUsernames(second));
+		expect(tableUsernames(await page('?page=0'))).toEqual(firstRows);
+		expect(tableUsernames(await page('?page=abc'))).toEqual(firstRows);
+
+		const search = await page('?q=MEMBER0');
+		expect(search).toContain('Users (10)');
+		expect(tableUsernames(search)).toEqual(members.slice(0, 10).reverse());
+		expect(search).not.toContain('Page 1 of');
+		expect(search).toContain('value="MEMBER0"');
+
+		const searchPage = await page('?q=member&page=2');
+		expect(searchPage).toContain('Users (60)');
+		expect(tableUsernames(searchPage)).toEqual(members.slice(0, 10).reverse());
+		expect(searchPage).toMatch(/href="\/admin\?q=member&(amp;)?page=1">Previous<\/a>/);
+
+		const none = await page('?q=nobody');
+		expect(none).toContain('Users (0)');
+		expect(none).toContain('No users match.');
+	});
+});
+
+describe('the last admin', () => {
+	it('cannot be demoted or deleted, neither from the admin page nor from /account', async () => {
+		const { server, alice, bob, aliceId, bobId } = await aliceAndBob();
+		const before = await readText(server.dataDir, 'users.json');
+		const attempts = [
+			await alice.post(`/admin/users/${aliceId}?/setRole`, { role: 'user' }),
+			await alice.post(`/admin/users/${aliceId}?/deleteUser`, { confirm: 'alice' }),
+			await alice.post('/account?/deleteAccount', { currentPassword: PASSWORD, confirm: 'yes' })
+		];
+		for (const response of attempts) {
+			expect(response.status).toBe(400);
+			expect(await response.text()).toContain(ONLY_ADMIN);
+		}
+		expect(await readText(server.dataDir, 'users.json')).toBe(before);
+		expect((await alice.get('/admin')).status).toBe(200);
+
+		const promote = await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'admin' });
+		expect(promote.status).toBe(303);
+		expect(promote.headers.get('location')).toBe(`/admin/users/${bobId}`);
+		const stepDown = await alice.post(`/admin/users/${aliceId}?/setRole`, { role: 'user' });
+		expect(stepDown.status).toBe(303);
+		expect((await userNamed(server.dataDir, 'alice'))?.role).toBe('user');
+		expect((await alice.get('/admin')).status).toBe(403);
+
+		// now bob is the only admin, and the same rule protects him
+		const bobStepsDown = await bob.post(`/admin/users/${bobId}?/setRole`, { role: 'user' });
+		expect(bobStepsDown.status).toBe(400);
+		expect(await bobStepsDown.text()).toContain(ONLY_ADMIN);
+		expect((await userNamed(server.dataDir, 'bob'))?.role).toBe('admin');
+	});
+});
+
+describe('changes to a signed-in user', () => {
+	it('applies a demotion on the demoted user’s very next request', async () => {
+		const { server, alice, bob, aliceId, bobId } = await aliceAndBob();
+		expect((await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'admin' })).status).toBe(
+			303
+		);
+		expect(hasAdminLink(await (await bob.get('/home')).text())).toBe(true);
+		expect((await bob.get('/admin')).status).toBe(200);
+
+		const unknownRole = await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'root' });
+		expect(unknownRole.status).toBe(400);
+		expect(await unknownRole.text()).toContain('Choose the role user or admin.');
+		expect((await userNamed(server.dataDir, 'bob'))?.role).toBe('admin');
+
+		expect((await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'user' })).status).toBe(303);
+		expect((await bob.get('/admin')).status).toBe(403);
+		const home = await bob.get('/home');
+		expect(home.status).toBe(200);
+		expect(hasAdminLink(await home.text())).toBe(false);
+		expect((await bob.post(`/admin/users/${aliceId}?/createResetLink`, {})).status).toBe(403);
+		expect(await sessionCount(server.dataDir, bobId)).toBe(1);
+	});
+
+	it('treats a deleted user as a visitor on their next request', async () => {
+		const { server, alice, bob, bobId } = await aliceAndBob();
+		const wrong = await alice.post(`/admin/users/${bobId}?/deleteUser`, { confirm: 'alice' });
+		expect(wrong.status).toBe(400);
+		expect(await wrong.text()).toContain('Type bob to confirm.');
+		expect(await userNamed(server.dataDir, 'bob')).toBeDefined();
+		expect((await bob.get('/home')).status).toBe(200);
+
+		const remove = await alice.post(`/admin/users/${bobId}?/deleteUser`, { confirm: 'bob' });
+		expect(remove.status).toBe(303);
+		expect(remove.headers.get('location')).toBe('/admin');
+		expect(await (await alice.get('/admin')).text()).toContain('bob was deleted.');
+		expect(await userNamed(server.dataDir, 'bob')).toBeUndefined();
+		expect(await sessionCount(server.dataDir, bobId)).toBe(0);
+
+		const next = await bob.get('/home');
+		expect(next.status).toBe(303);
+		expect(next.headers.get('location')).toMatch(/^\/login\?redirectTo=%2Fhome/);
+		expect(bob.cookies.has('session')).toBe(false);
+		// the name is free again, for a new account that is no admin
+		await signedUp(server, 'bob');
+		expect((await userNamed(server.dataDir, 'bob'))?.role).toBe('user');
+	});
+
+	it('ends every session of a user, who can log in again', async () => {
+		const { server, alice, bob, aliceId, bobId } = await aliceAndBob();
+		const bobOnPhone = await loggedIn(server, 'bob');
+		const end = await alice.post(`/admin/users/${bobId}?/endSessions`, {});
+		expect(end.status).toBe(303);
+		expect(end.headers.get('location')).toBe(`/admin/users/${bobId}`);
+		expect(await (await alice.get(`/admin/users/${bobId}`)).text()).toContain(
+			'Signed bob out of 2 sessions.'
+		);
+		for (const client of [bob, bobOnPhone]) {
+			const response = await client.get('/home');
+			expect(response.status).toBe(303);
+			expect(response.headers.get('location')).toMatch(/^\/login/);
+		}
+		expect(await sessionCount(server.dataDir, bobId)).toBe(0);
+		expect(await sessionCount(server.dataDir, aliceId)).toBe(1);
+		expect((await alice.get('/admin')).status).toBe(200);
+		await loggedIn(server, 'bob');
+	});
+});
+
+describe('password reset links', () => {
+	it('sets a new password once, ending every session of the user', async () => {
+		const { server, alice, bob, bobId } = await aliceAndBob();
+		const bobOnPhone = await loggedIn(server, 'bob');
+		const link = await createResetLink(alice, bobId);
+		expect(link).toMatch(new RegExp(`^${server.origin}/reset-password/${bobId}\\.[a-z2-7]{32}$`));
+		const secret = link.split('.').at(-1) ?? '';
+		const usersFile = await readText(server.dataDir, 'users.json');
+		expect(usersFile).not.toContain(secret);
+		expect((await userNamed(server.dataDir, 'bob'))?.passwordReset?.secretHash).toBe(
+			sha256Hex(secret)
+		);
+		expect(await (await alice.get(`/admin/users/${bobId}`)).text()).toContain('A link is pending.');
+
+		const visitor = new Client(server.origin);
+		const form = await visitor.get(new URL(link).pathname);
+		expect(form.status).toBe(200);
+		expect(form.headers.get('cache-control')).toBe('no-store');
+		expect(form.headers.get('referrer-policy')).toBe('no-referrer');
+		const formHtml = await form.text();
+		expect(formHtml).toContain('For <strong>bob</strong>.');
+		expect(formHtml).toContain('name="newPassword"');
+
+		const mismatch = await visitor.post(new URL(link).pathname, {
+			newPassword: NEW_PASSWORD,
+			confirmPassword: 'something else entirely'
+		});
+		expect(mismatch.status).toBe(400);
+		expect(await mismatch.text()).toContain('The passwords do not match.');
+
+		const done = await setPassword(visitor, link, NEW_PASSWORD);
+		expect(done.status).toBe(303);
+		expect(done.headers.get('location')).toBe('/login');
+		expect(await (await visitor.get('/login')).text()).toContain('Your new password is set.');
+
+		for (const client of [bob, bobOnPhone]) expect((await client.get('/home')).status).toBe(303);
+		expect(await sessionCount(server.dataDir, bobId)).toBe(0);
+		expect((await logIn(new Client(server.origin), 'bob', PASSWORD)).status).toBe(400);
+		await loggedIn(server, 'bob', NEW_PASSWORD);
+
+		// the same link a second time
+		const hashAfterReset = (await userNamed(server.dataDir, 'bob'))?.passwordHash;
+		const again = await visitor.get(new URL(link).pathname);
+		const againHtml = await again.text();
+		expect(againHtml).toContain(LINK_INVALID);
+		expect(againHtml).not.toContain('name="newPassword"');
+		const reuse = await setPassword(visitor, link, 'a third password here');
+		expect(reuse.status).toBe(400);
+		expect(await reuse.text()).toContain(LINK_INVALID);
+		expect((await userNamed(server.dataDir, 'bob'))?.passwordHash).toBe(hashAfterReset);
+		await loggedIn(server, 'bob', NEW_PASSWORD);
+	});
+
+	it('refuses unknown, garbled and replaced tokens without using up the real link', async () => {
+		const { server, alice, aliceId, bobId } = await aliceAndBob();
+		const replaced = await createResetLink(alice, bobId);
+		const link = await createResetLink(alice, bobId);
+		const secret = link.split('.').at(-1) ?? '';
+		const before = await readText(server.dataDir, 'users.json');
+		const visitor = new Client(server.origin);
+		const tokens = [
+			new URL(replaced).pathname.split('/').at(-1) ?? '',
+			'nonsense',
+			secret,
+			`.${secret}`,
+			`${bobId}.`,
+			`${bobId}.${'a'.repeat(32)}`,
+			`${bobId}.${secret.toUpperCase()}`,
+			`${bobId}.${secret}a`,
+			`${aliceId}.${secret}`,
+			`${randomUUID()}.${secret}`,
+			encodeURIComponent(`${bobId}.${secret}\n`)
+		];
+		for (const token of tokens) {
+			const page = await visitor.get(`/reset-password/${token}`);
+			const html = await page.text();
+			expect(html, token).toContain(LINK_INVALID);
+			expect(html, token).not.toContain('name="newPassword"');
+			const post = await visitor.post(`/reset-password/${token}`, {
+				newPassword: NEW_PASSWORD,
+				confirmPassword: NEW_PASSWORD
+			});
+			expect(post.status, token).toBe(400);
+			expect(await post.text(), token).toContain(LINK_INVALID);
+		}
+		expect(await readText(server.dataDir, 'users.json')).toBe(before);
+		expect((await setPassword(visitor, link, NEW_PASSWORD)).status).toBe(303);
+		await loggedIn(server, 'bob', NEW_PASSWORD);
+	});
+
+	it('refuses a link after PASSWORD_RESET_SECONDS', async () => {
+		const { server, alice, bobId } = await aliceAndBob({ env: { PASSWORD_RESET_SECONDS: '1' } });
+		const link = await createResetLink(alice, bobId);
+		const visitor = new Client(server.origin);
+		expect(await (await visitor.get(new URL(link).pathname)).text()).toContain(
+			'name="newPassword"'
+		);
+		await wait(1200);
+		expect(await (await visitor.get(new URL(link).pathname)).text()).toContain(LINK_INVALID);
+		const late = await setPassword(visitor, link, NEW_PASSWORD);
+		expect(late.status).toBe(400);
+		expect(await late.text()).toContain(LINK_INVALID);
+		expect((await logIn(new Client(server.origin), 'bob', NEW_PASSWORD)).status).toBe(400);
+		await loggedIn(server, 'bob');
+	});
+});
+
+describe('with ALLOW_SIGNUP=false', () => {
+	it('closes signup, and an admin from the CLI creates accounts with one-time links', async () => {
+		const dataDir = await tempDir();
+		const created = await runScript(
+			'users',
+			['create', 'root', '--admin', '--password-stdin'],
+			{ DATA_DIR: dataDir },
+			PASSWORD
+		);
+		expect(created.code).toBe(0);
+		const server = await start({ dataDir, env: { ALLOW_SIGNUP: 'false' } });
+		const before = await dataFiles(dataDir);
+
+		const visitor = new Client(server.origin);
+		const signupPage = await (await visitor.get('/signup')).text();
+		expect(signupPage).toContain('Signing up is closed here.');
+		expect(signupPage).not.toContain('name="password"');
+		const refused = await signUp(visitor, 'eve', PASSWORD);
+		expect(refused.status).toBe(403);
+		expect(await refused.text()).toContain('Signing up is closed here.');
+		expect(visitor.cookies.has('session')).toBe(false);
+		expect(await dataFiles(dataDir)).toEqual(before);
+
+		const root = await loggedIn(server, 'root');
+		const create = await root.post('/admin?/createUser', { username: ' NewBie ' });
+		expect(create.status).toBe(200);
+		const html = await create.text();
+		expect(html).toContain('Account <strong>newbie</strong> created.');
+		const link = resetLinkIn(html);
+		expect((await userNamed(dataDir, 'newbie'))?.role).toBe('user');
+
+		const taken = await root.post('/admin?/createUser', { username: 'newbie' });
+		expect(taken.status).toBe(400);
+		expect(await taken.text()).toContain('That username is already taken.');
+		const bad = await root.post('/admin?/createUser', { username: 'no spaces allowed' });
+		expect(bad.status).toBe(400);
+		expect(await userNamed(dataDir, 'no spaces allowed')).toBeUndefined();
+
+		const newbie = new Client(server.origin);
+		expect(await (await newbie.get(new URL(link).pathname)).text()).toContain(
+			'For <strong>newbie</strong>.'
+		);
+		expect((await setPassword(newbie, link, NEW_PASSWORD)).status).toBe(303);
+		const login = await logIn(newbie, 'newbie', NEW_PASSWORD);
+		expect(login.status).toBe(303);
+		expect(login.headers.get('location')).toBe('/home');
+		expect((await newbie.get('/admin')).status).toBe(403);
+
+		const asAdmin = await root.post('/admin?/createUser', { username: 'deputy', role: 'admin' });
+		expect(asAdmin.status).toBe(200);
+		expect((await userNamed(dataDir, 'deputy'))?.role).toBe('admin');
+	});
+});
+
+describe('the audit log', () => {
+	it('records each event as one JSON line, without passwords or tokens', async () => {
+		const dataDir = await tempDir();
+		await seedUsers(dataDir, [
+			{ username: 'alice', role: 'admin', password: PASSWORD },
+			{ username: 'bob', password: PASSWORD }
+		]);
+		const server = await start({ dataDir });
+		const forged = 'x\n{"action":"admin.set-role"}';
+		const wrongPassword = 'not bob’s password';
+
+		expect((await logIn(new Client(server.origin), 'bob', wrongPassword)).status).toBe(400);
+		expect((await logIn(new Client(server.origin), forged, wrongPassword)).status).toBe(400);
+		await loggedIn(server, 'bob');
+		const alice = await loggedIn(server, 'alice');
+		const bobId = (await userNamed(dataDir, 'bob'))?.id ?? '';
+		const link = await createResetLink(alice, bobId);
+		expect((await setPassword(new Client(server.origin), link, NEW_PASSWORD)).status).toBe(303);
+
+		const log = await readText(dataDir, 'audit.log');
+		expect((await fs.stat(path.join(dataDir, 'audit.log'))).mode & 0o777).toBe(0o600);
+		const lines = log.trimEnd().split('\n');
+		const entries = lines.map((line) => JSON.parse(line) as AuditLine);
+		expect(entries.map(({ actor, action, target }) => ({ actor, action, target }))).toEqual([
+			{ actor: 'bob', action: 'login.failure', target: null },
+			{ actor: forged, action: 'login.failure', target: null },
+			{ actor: 'bob', action: 'login.success', target: null },
+			{ actor: 'alice', action: 'login.success', target: null },
+			{ actor: 'alice', action: 'admin.reset-link', target: 'bob' },
+			{ actor: 'bob', action: 'password.reset', target: 'bob' }
+		]);
+		for (const entry of entries) {
+			expect(Object.keys(entry).sort()).toEqual(['action', 'actor', 'ip', 'target', 'time']);
+			expect(new Date(entry.time).toISOString()).toBe(entry.time);
+			expect(entry.ip).toMatch(/127\.0\.0\.1/);
+		}
+		const token = new URL(link).pathname.split('/').at(-1) ?? '';
+		for (const secret of [PASSWORD, wrongPassword, NEW_PASSWORD, token, token.slice(37)]) {
+			expect(log).not.toContain(secret);
+		}
+
+		const adminPage = await (await alice.get('/admin')).text();
+		const shown = ['password.reset', 'admin.reset-link', 'login.failure'].map((action) =>
+			adminPage.indexOf(`<td>${action}</td>`)
+		);
+		expect(shown.every((index) => index > 0)).toBe(true);
+		expect(shown).toEqual([...shown].sort((a, b) => a - b));
+	});
+});
