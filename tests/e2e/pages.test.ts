@@ -1,0 +1,151 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Client, signUp } from '../helpers/client';
+import { startServer, type RunningServer } from '../helpers/server';
+import { removeDir } from '../helpers/temp-dir';
+import { launchBrowser, newContext, seriousViolations } from './browser';
+
+const PASSWORD = 'plum ferry lantern';
+const SCREENSHOTS = path.resolve(process.env.SCREENSHOT_DIR ?? 'tests/screenshots');
+
+let browser: Browser;
+let server: RunningServer;
+let memberId = '';
+let resetPath = '';
+
+/** Every page a person can reach, and who is looking at it. */
+const PAGES: Array<{ name: string; as: 'visitor' | 'member' | 'admin'; path: () => string }> = [
+	{ name: 'welcome', as: 'visitor', path: () => '/' },
+	{ name: 'login', as: 'visitor', path: () => '/login' },
+	{ name: 'signup', as: 'visitor', path: () => '/signup' },
+	{ name: 'reset-password', as: 'visitor', path: () => resetPath },
+	{ name: 'reset-password-invalid', as: 'visitor', path: () => '/reset-password/nope' },
+	{ name: 'not-found', as: 'visitor', path: () => '/no/such/page' },
+	{ name: 'home', as: 'member', path: () => '/home' },
+	{ name: 'profile', as: 'member', path: () => '/profile' },
+	{ name: 'profile-edit', as: 'member', path: () => '/profile/edit' },
+	{ name: 'account', as: 'member', path: () => '/account' },
+	{ name: 'logout', as: 'member', path: () => '/logout' },
+	{ name: 'forbidden', as: 'member', path: () => '/admin' },
+	{ name: 'admin', as: 'admin', path: () => '/admin' },
+	{ name: 'admin-user', as: 'admin', path: () => `/admin/users/${memberId}` }
+];
+
+const cookies: Record<'visitor' | 'member' | 'admin', string> = {
+	visitor: '',
+	member: '',
+	admin: ''
+};
+
+beforeAll(async () => {
+	browser = await launchBrowser();
+	server = await startServer();
+	const admin = new Client(server.origin);
+	await signUp(admin, 'ada', PASSWORD);
+	const member = new Client(server.origin);
+	await signUp(member, 'grace', PASSWORD);
+	await member.post('/profile/edit?/save', {
+		fullName: 'Grace Hopper',
+		bio: 'Compilers.',
+		age: ''
+	});
+	await signUp(new Client(server.origin), 'linus', PASSWORD);
+	cookies.admin = admin.cookies.get('session') ?? '';
+	cookies.member = member.cookies.get('session') ?? '';
+	const users = JSON.parse(await fs.readFile(path.join(server.dataDir, 'users.json'), 'utf8'));
+	memberId = users.users.find((user: { username: string }) => user.username === 'grace').id;
+	const link = await admin.post(`/admin/users/${memberId}?/createResetLink`, {});
+	resetPath = /\/reset-password\/[^<"\s]+/.exec(await link.text())?.[0] ?? '';
+	expect(resetPath).not.toBe('');
+	await fs.mkdir(SCREENSHOTS, { recursive: true });
+	console.log(`Screenshots: ${SCREENSHOTS}`);
+});
+
+afterAll(async () => {
+	await browser.close();
+	await server.stop();
+	await removeDir(server.dataDir);
+});
+
+async function openAs(
+	who: 'visitor' | 'member' | 'admin',
+	options: { width?: number; colorScheme?: 'light' | 'dark'; bypassCSP?: boolean } = {}
+): Promise<Page> {
+	const context = await newContext(browser, server.origin, options);
+	if (cookies[who]) {
+		await context.addCookies([{ name: 'session', value: cookies[who], url: server.origin }]);
+	}
+	return context.newPage();
+}
+
+describe('accessibility (axe-core)', () => {
+	it.each(['light', 'dark'] as const)(
+		'finds no serious or critical violation on any page in %s mode',
+		async (colorScheme) => {
+			const found: string[] = [];
+			for (const entry of PAGES) {
+				const page = await openAs(entry.as, { colorScheme, bypassCSP: true });
+				await page.goto(entry.path());
+				for (const violation of await seriousViolations(page)) {
+					found.push(`${entry.name}: ${violation.id} (${violation.impact}) ${violation.help}`);
+				}
+				await page.context().close();
+			}
+			expect(found).toEqual([]);
+		}
+	);
+
+	it('finds no violation on a form showing errors', async () => {
+		const page = await openAs('visitor', { bypassCSP: true });
+		await page.goto('/signup');
+		await page.getByLabel('Username').fill('has space');
+		await page.getByLabel('Password', { exact: true }).fill('password1');
+		await page.getByLabel('Confirm password').fill('nope');
+		await page.getByRole('button', { name: 'Create account' }).click();
+		await page.locator('#field-username-error:not(:empty)').waitFor();
+		expect(await seriousViolations(page)).toEqual([]);
+		await page.context().close();
+	});
+});
+
+describe('layout and screenshots', () => {
+	it.each([
+		['desktop', 1280],
+		['phone', 375]
+	] as const)(
+		'renders every page at %s width without horizontal scrolling',
+		async (label, width) => {
+			const overflowing: string[] = [];
+			for (const entry of PAGES) {
+				const page = await openAs(entry.as, { width });
+				await page.goto(entry.path());
+				const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+					scrollWidth: document.documentElement.scrollWidth,
+					clientWidth: document.documentElement.clientWidth
+				}));
+				if (scrollWidth > clientWidth) overflowing.push(`${entry.name}: ${scrollWidth}px`);
+				await page.screenshot({ path: path.join(SCREENSHOTS, `${entry.name}-${label}.png`) });
+				await page.context().close();
+			}
+			expect(overflowing).toEqual([]);
+		}
+	);
+
+	it('follows the system dark mode', async () => {
+		const backgrounds: string[] = [];
+		for (const colorScheme of ['light', 'dark'] as const) {
+			const page = await openAs('visitor', { colorScheme });
+			await page.goto('/login');
+			backgrounds.push(
+				await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
+			);
+			if (colorScheme === 'dark') {
+				await page.screenshot({ path: path.join(SCREENSHOTS, 'login-dark.png') });
+			}
+			await page.context().close();
+		}
+		expect(backgrounds[0]).not.toBe(backgrounds[1]);
+	});
+});
