@@ -26,7 +26,7 @@ const config = {
 		typescript: {
 			// The operator commands in scripts/ import the server code: type-check them with it.
 			config: (tsconfig) => {
-				tsconfig.include.push('../scripts/**/*.ts');
+				tsconfig.include.push('../scripts/**/*.ts', '../bench/**/*.ts');
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileDurably } from './durable-file';
@@ -17,15 +17,23 @@ interface Manifest {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
+function* hashing(pieces: Iterable<string>, hash: Hash): Generator<string> {
+	for (const piece of pieces) {
+		hash.update(piece);
+		yield piece;
+	}
+}
+
 /**
  * Writes what is on disk (never unsaved changes) of every data file into a new timestamped
  * folder under `outDir`, with a manifest of hashes. Both files are taken in one tick, so the
  * copy is a state the data directory really had.
  */
 export async function writeBackup(store: Store, outDir: string): Promise<string> {
-	const texts = new Map([
-		[store.users.filePath, store.users.savedText()],
-		[store.sessions.filePath, store.sessions.savedText()]
+	// Taken in one tick; records are immutable, so the pieces can be written out later.
+	const contents = new Map([
+		[store.users.filePath, store.users.savedContent()],
+		[store.sessions.filePath, store.sessions.savedContent()]
 	]);
 	const createdAt = new Date();
 	const folder = path.join(
@@ -39,10 +47,11 @@ export async function writeBackup(store: Store, outDir: string): Promise<string>
 		files: {}
 	};
 	for (const spec of DATA_FILES) {
-		const text = texts.get(path.join(store.dataDir, spec.fileName)) ?? '';
-		await writeFileDurably(path.join(folder, spec.fileName), text);
-		const records = (JSON.parse(text) as Record<string, unknown[]>)[spec.key]?.length ?? 0;
-		manifest.files[spec.fileName] = { sha256: sha256(text), records };
+		const content = contents.get(path.join(store.dataDir, spec.fileName));
+		if (!content) throw new Error(`No data file ${spec.fileName}`);
+		const hash = createHash('sha256');
+		await writeFileDurably(path.join(folder, spec.fileName), hashing(content.pieces, hash));
+		manifest.files[spec.fileName] = { sha256: hash.digest('hex'), records: content.records };
 	}
 	await writeFileDurably(path.join(folder, MANIFEST), JSON.stringify(manifest, null, '\t') + '\n');
 	return folder;

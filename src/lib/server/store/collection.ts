@@ -13,6 +13,9 @@ export interface CollectionOptions<R> {
 	uniqueKey?: (record: R) => string;
 }
 
+/** Records stringified per piece of a write: a few milliseconds of work between yields. */
+const SERIALIZE_SLICE = 2000;
+
 interface Deferred {
 	promise: Promise<void>;
 	resolve: () => void;
@@ -139,9 +142,9 @@ export class Collection<R extends { id: string }> {
 		return this.#next.promise;
 	}
 
-	/** The file's text as last written: what a backup must hold (never unsaved changes). */
-	savedText(): string {
-		return this.#serialize(this.#onDisk);
+	/** The file as last written, in pieces: what a backup must hold (never unsaved changes). */
+	savedContent(): { pieces: Iterable<string>; records: number } {
+		return { pieces: this.#serialize(this.#onDisk), records: this.#onDisk.length };
 	}
 
 	/** Saves only if something changed since the last write (housekeeping, shutdown). */
@@ -196,17 +199,24 @@ export class Collection<R extends { id: string }> {
 		for (const record of records) this.insert(record);
 	}
 
-	#serialize(records: R[]): string {
-		const lines = records.map((record) => {
-			let json = this.#json.get(record);
-			if (json === undefined) {
-				json = JSON.stringify(record);
-				this.#json.set(record, json);
-			}
-			return json;
-		});
-		// One record per line: readable, and diffable by an operator.
-		return `{"${this.#options.key}": [\n${lines.join(',\n')}\n]}\n`;
+	/**
+	 * One record per line (readable, diffable by an operator), produced a slice at a time. Each
+	 * record's JSON is cached, and records are immutable, so only changed records are stringified.
+	 */
+	*#serialize(records: R[]): Generator<string> {
+		yield `{"${this.#options.key}": [\n`;
+		for (let start = 0; start < records.length; start += SERIALIZE_SLICE) {
+			const lines = records.slice(start, start + SERIALIZE_SLICE).map((record) => {
+				let json = this.#json.get(record);
+				if (json === undefined) {
+					json = JSON.stringify(record);
+					this.#json.set(record, json);
+				}
+				return json;
+			});
+			yield (start === 0 ? '' : ',\n') + lines.join(',\n');
+		}
+		yield '\n]}\n';
 	}
 }
 

@@ -16,7 +16,8 @@ export class DurableJsonFile<T> implements Adapter<T> {
 	constructor(
 		readonly filePath: string,
 		private readonly parse: (value: unknown, fail: (problem: string) => never) => T,
-		private readonly serialize: (data: T) => string
+		/** The file's text in pieces, produced lazily: see writeFileDurably. */
+		private readonly serialize: (data: T) => Iterable<string>
 	) {}
 
 	async read(): Promise<T | null> {
@@ -50,13 +51,23 @@ export function isTempFileName(name: string): boolean {
 	return name.startsWith('.') && name.endsWith('.tmp');
 }
 
-export async function writeFileDurably(filePath: string, text: string): Promise<void> {
+/**
+ * Writes `content` to a fresh temp file, fsyncs it, renames it over `filePath` and fsyncs the
+ * directory. Content given in pieces is written piece by piece: each piece is produced only when
+ * the previous one is on its way, so a large file never blocks the event loop in one go.
+ */
+export async function writeFileDurably(
+	filePath: string,
+	content: string | Iterable<string>
+): Promise<void> {
 	const dir = path.dirname(filePath);
 	const temp = path.join(dir, `.${path.basename(filePath)}.${randomBytes(6).toString('hex')}.tmp`);
 	try {
 		const handle = await fs.open(temp, 'wx', 0o600);
 		try {
-			await handle.writeFile(text, 'utf8');
+			for (const piece of typeof content === 'string' ? [content] : content) {
+				await handle.write(piece, null, 'utf8');
+			}
 			await handle.sync();
 		} finally {
 			await handle.close();
