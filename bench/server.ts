@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { freePort } from '../tests/helpers/server';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -20,7 +21,11 @@ export async function startBenchServer(dataDir: string): Promise<BenchServer> {
 	const started = performance.now();
 	const child = spawn(
 		process.execPath,
-		['--require', path.join(ROOT, 'bench/loop-monitor.cjs'), path.join(ROOT, 'build')],
+		[
+			'--import',
+			pathToFileURL(path.join(ROOT, 'bench/loop-monitor.mjs')).href,
+			path.join(ROOT, 'build')
+		],
 		{
 			cwd: ROOT,
 			env: {

@@ -1,6 +1,6 @@
-// Preloaded into the server by the benchmark (node --require): reports the longest event-loop
+// Preloaded into the server by the benchmark (node --import): reports the longest event-loop
 // stall since the last reset over the IPC channel. The app itself has no benchmarking code.
-const { monitorEventLoopDelay } = require('node:perf_hooks');
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 const histogram = monitorEventLoopDelay({ resolution: 1 });
 histogram.enable();
