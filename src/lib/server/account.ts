@@ -1,3 +1,4 @@
+import { dropUserChats } from './chat/chats';
 import { hashPassword } from './password';
 import {
 	dropUserSessions,
@@ -94,4 +95,6 @@ export async function deleteAccount(userId: string): Promise<void> {
 		throw error;
 	}
 	await users.save();
+	dropUserChats(userId);
+	await store().chats.save();
 }

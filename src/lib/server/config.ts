@@ -18,6 +18,19 @@ export interface Config {
 	/** The public URL, for links printed outside a request (the CLI's reset links). */
 	origin: string | null;
 	limits: Limits;
+	llm: LlmConfig;
+}
+
+export interface LlmConfig {
+	/** An OpenAI-compatible API, e.g. a LiteLLM proxy at http://localhost:4000/v1; null: chat off. */
+	baseUrl: string | null;
+	apiKey: string | null;
+	model: string;
+	systemPrompt: string | null;
+	/** Longest wait for the first and for each next piece of an answer. */
+	timeoutSeconds: number;
+	maxMessageChars: number;
+	requestsPerMinute: number;
 }
 
 export interface LimitRule {
@@ -76,6 +89,29 @@ function readLimits(env: Env, problems: string[]): Limits {
 			max: readCount(env, 'SIGNUP_MAX_PER_IP', 10, problems),
 			windowSeconds: readSeconds(env, 'SIGNUP_WINDOW_SECONDS', 3600, problems)
 		}
+	};
+}
+
+function readLlm(env: Env, problems: string[]): LlmConfig {
+	const rawUrl = env.LLM_BASE_URL?.trim();
+	let baseUrl: string | null = null;
+	if (rawUrl) {
+		try {
+			const url = new URL(rawUrl);
+			if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
+			baseUrl = url.href.replace(/\/+$/, '');
+		} catch {
+			problems.push(`LLM_BASE_URL must be an http(s) URL such as http://localhost:4000/v1`);
+		}
+	}
+	return {
+		baseUrl,
+		apiKey: env.LLM_API_KEY?.trim() || null,
+		model: env.LLM_MODEL?.trim() || 'gpt-4o-mini',
+		systemPrompt: env.LLM_SYSTEM_PROMPT?.trim() || null,
+		timeoutSeconds: readSeconds(env, 'LLM_TIMEOUT_SECONDS', 60, problems),
+		maxMessageChars: readCount(env, 'CHAT_MAX_MESSAGE_CHARS', 4000, problems),
+		requestsPerMinute: readCount(env, 'CHAT_REQUESTS_PER_MINUTE', 20, problems)
 	};
 }
 
@@ -138,7 +174,8 @@ export function readConfig(env: Env = process.env): Config {
 		allowSignup: readBoolean(env, 'ALLOW_SIGNUP', true, problems),
 		passwordResetSeconds: readSeconds(env, 'PASSWORD_RESET_SECONDS', 1800, problems),
 		origin: readOrigin(env, problems),
-		limits: readLimits(env, problems)
+		limits: readLimits(env, problems),
+		llm: readLlm(env, problems)
 	};
 	if (problems.length > 0) {
 		throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

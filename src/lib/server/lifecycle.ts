@@ -16,11 +16,12 @@ export async function startServer(): Promise<void> {
 		const opened = await openStore(config().dataDir);
 		useStore(opened);
 		const sweeper = setInterval(() => {
-			const { limits } = config();
+			const { limits, llm } = config();
 			sweepLimits({
 				'login-user': limits.loginFailuresPerUser,
 				'login-ip': limits.loginFailuresPerIp,
-				'signup-ip': limits.signupsPerIp
+				'signup-ip': limits.signupsPerIp,
+				'chat-user': { max: llm.requestsPerMinute, windowSeconds: 60 }
 			});
 			sweepSessions().catch((error: unknown) => console.error('Session sweep failed:', error));
 			opened.limits.flush().catch((error: unknown) => console.error('Limit sweep failed:', error));

@@ -7,7 +7,7 @@ import { store } from './store';
  * Keys come from people (usernames, addresses) and are only ever Map keys.
  */
 
-export type LimitName = 'login-user' | 'login-ip' | 'signup-ip';
+export type LimitName = 'login-user' | 'login-ip' | 'signup-ip' | 'chat-user';
 
 const id = (name: LimitName, key: string) => `${name}:${key}`;
 

@@ -33,7 +33,8 @@ export async function writeBackup(store: Store, outDir: string): Promise<string>
 	// Taken in one tick; records are immutable, so the pieces can be written out later.
 	const contents = new Map([
 		[store.users.filePath, store.users.savedContent()],
-		[store.sessions.filePath, store.sessions.savedContent()]
+		[store.sessions.filePath, store.sessions.savedContent()],
+		[store.chats.filePath, store.chats.savedContent()]
 	]);
 	const createdAt = new Date();
 	const folder = path.join(

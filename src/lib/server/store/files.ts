@@ -1,8 +1,10 @@
 import { parseCollection, type CollectionOptions } from './collection';
 import {
+	parseChatRecord,
 	parseLimitRecord,
 	parseSessionRecord,
 	parseUserRecord,
+	type ChatRecord,
 	type LimitRecord,
 	type SessionRecord,
 	type UserRecord
@@ -31,6 +33,13 @@ export const LIMITS_FILE: FileSpec<LimitRecord> = {
 	parseRecord: parseLimitRecord
 };
 
+/** Conversations of the chat tool. */
+export const CHATS_FILE: FileSpec<ChatRecord> = {
+	fileName: 'chats.json',
+	key: 'chats',
+	parseRecord: parseChatRecord
+};
+
 type Fail = (problem: string) => never;
 
 interface DataFile {
@@ -42,5 +51,6 @@ interface DataFile {
 
 export const DATA_FILES: readonly DataFile[] = [
 	{ ...USERS_FILE, check: (value, fail) => void parseCollection(USERS_FILE, value, fail) },
-	{ ...SESSIONS_FILE, check: (value, fail) => void parseCollection(SESSIONS_FILE, value, fail) }
+	{ ...SESSIONS_FILE, check: (value, fail) => void parseCollection(SESSIONS_FILE, value, fail) },
+	{ ...CHATS_FILE, check: (value, fail) => void parseCollection(CHATS_FILE, value, fail) }
 ];

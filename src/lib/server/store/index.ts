@@ -3,18 +3,26 @@ import path from 'node:path';
 import { Collection } from './collection';
 import { isTempFileName } from './durable-file';
 import { lockDataDir, type DataDirLock } from './lock';
-import { LIMITS_FILE, SESSIONS_FILE, USERS_FILE } from './files';
-import type { LimitRecord, SessionRecord, UserRecord } from './schema';
+import { CHATS_FILE, LIMITS_FILE, SESSIONS_FILE, USERS_FILE } from './files';
+import type { ChatRecord, LimitRecord, SessionRecord, UserRecord } from './schema';
 
 export { DataFileError, DuplicateKeyError, StoreWriteError } from './errors';
 export { DataDirLockedError } from './lock';
-export type { LimitRecord, Role, SessionRecord, UserRecord } from './schema';
+export type {
+	ChatMessage,
+	ChatRecord,
+	LimitRecord,
+	Role,
+	SessionRecord,
+	UserRecord
+} from './schema';
 
 export interface Store {
 	dataDir: string;
 	users: Collection<UserRecord>;
 	sessions: Collection<SessionRecord>;
 	limits: Collection<LimitRecord>;
+	chats: Collection<ChatRecord>;
 	/** Waits for pending writes, then releases the data directory. */
 	close(): Promise<void>;
 }
@@ -40,12 +48,17 @@ export async function openStore(dataDir: string): Promise<Store> {
 			...LIMITS_FILE,
 			filePath: path.join(dataDir, LIMITS_FILE.fileName)
 		});
+		const chats = await Collection.open({
+			...CHATS_FILE,
+			filePath: path.join(dataDir, CHATS_FILE.fileName)
+		});
 		return {
 			dataDir,
 			users,
 			sessions,
 			limits,
-			close: () => closeStore(lock, users, sessions, limits)
+			chats,
+			close: () => closeStore(lock, users, sessions, limits, chats)
 		};
 	} catch (error) {
 		await lock.release();

@@ -1,4 +1,5 @@
 import { json } from '@sveltejs/kit';
+import { getChat, listChats } from '$lib/server/chat/chats';
 import { requireUser } from '$lib/server/guards';
 import { listUserSessions } from '$lib/server/session';
 import { describeUserAgent } from '$lib/user-agent';
@@ -26,7 +27,11 @@ export const GET: RequestHandler = (event) => {
 			device: describeUserAgent(session.userAgent),
 			userAgent: session.userAgent,
 			ip: session.ip
-		}))
+		})),
+		chats: listChats(user.id).map((summary) => {
+			const chat = getChat(user.id, summary.id);
+			return { title: summary.title, createdAt: chat?.createdAt, messages: chat?.messages ?? [] };
+		})
 	};
 	return json(data, {
 		headers: {
