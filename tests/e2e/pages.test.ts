@@ -27,6 +27,7 @@ const PAGES: Array<{ name: string; as: 'visitor' | 'member' | 'admin'; path: () 
 	{ name: 'profile', as: 'member', path: () => '/profile' },
 	{ name: 'profile-edit', as: 'member', path: () => '/profile/edit' },
 	{ name: 'account', as: 'member', path: () => '/account' },
+	{ name: 'chat', as: 'member', path: () => '/chat' },
 	{ name: 'logout', as: 'member', path: () => '/logout' },
 	{ name: 'forbidden', as: 'member', path: () => '/admin' },
 	{ name: 'admin', as: 'admin', path: () => '/admin' },
