@@ -7,19 +7,16 @@ import {
 	setSessionCookie,
 	wasSignedIn
 } from '$lib/server/session-cookie';
-import { applySecurityHeaders, bodyTooLarge } from '$lib/server/security-headers';
+import { applySecurityHeaders, limitBody, payloadTooLarge } from '$lib/server/security-headers';
 import { StoreWriteError } from '$lib/server/store';
 
 export const init: ServerInit = startServer;
 
 /** Identifies the person behind the request. Deciding what they may see is the routes' job. */
 export const handle: Handle = async ({ event, resolve }) => {
-	if (bodyTooLarge(event.request)) {
-		return new Response('That request is too large.', {
-			status: 413,
-			headers: { 'content-type': 'text/plain; charset=utf-8' }
-		});
-	}
+	const limited = await limitBody(event.request);
+	if (!limited) return payloadTooLarge(event.url.protocol === 'https:');
+	event.request = limited;
 	event.locals.user = null;
 	event.locals.session = null;
 	event.locals.sessionExpired = false;
@@ -52,7 +49,9 @@ export const handle: Handle = async ({ event, resolve }) => {
 
 /** Never shows internals: the page gets a message and an id, the log gets the details. */
 export const handleError: HandleServerError = ({ error, status, message }) => {
-	if (status === 404) return { message };
+	// SvelteKit's own 4xx (no such page, a JSON body sent to a form action): the request was
+	// wrong, not the server, and its message says how; nothing worth a stack trace in the log.
+	if (status < 500) return { message };
 	const errorId = crypto.randomUUID().slice(0, 8);
 	if (error instanceof StoreWriteError) {
 		console.error(`[${errorId}] ${error.message}`);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm';
 import { startServer, type RunningServer } from '../helpers/server';
 import { removeDir } from '../helpers/temp-dir';
-import { launchBrowser, newContext, watchProblems } from './browser';
+import { launchBrowser, newContext, seriousViolations, watchProblems } from './browser';
 
 const PASSWORD = 'plum ferry lantern';
 
@@ -65,6 +65,14 @@ describe('chat in the browser', () => {
 			'first line second line'
 		);
 		expect(problems).toEqual([]);
+
+		// the conversation page passes axe too (a context without CSP, to inject axe-core)
+		const checked = await newContext(browser, server.origin, { bypassCSP: true });
+		await checked.addCookies(await context.cookies());
+		const axePage = await checked.newPage();
+		await axePage.goto(page.url());
+		expect(await seriousViolations(axePage)).toEqual([]);
+		await checked.close();
 		await context.close();
 	});
 

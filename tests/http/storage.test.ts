@@ -215,10 +215,16 @@ describe('strict reading at start', () => {
 		await fs.writeFile(path.join(dataDir, '.users.json.0123456789ab.tmp'), '{"users": [');
 		await start({ dataDir });
 		const names = (await fs.readdir(dataDir)).sort();
-		expect(names).toEqual(['gatehouse.lock', 'limits.json', 'sessions.json', 'users.json']);
+		expect(names).toEqual([
+			'chats.json',
+			'gatehouse.lock',
+			'limits.json',
+			'sessions.json',
+			'users.json'
+		]);
 		const created = await start({ dataDir: path.join(dataDir, 'created', 'by-server') });
 		expect((await fs.stat(created.dataDir)).mode & 0o777).toBe(0o700);
-		for (const name of ['users.json', 'sessions.json', 'limits.json']) {
+		for (const name of ['users.json', 'sessions.json', 'limits.json', 'chats.json']) {
 			expect((await fs.stat(path.join(dataDir, name))).mode & 0o777).toBe(0o600);
 		}
 	});

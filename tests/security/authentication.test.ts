@@ -147,7 +147,7 @@ describe('password rules', () => {
 describe('re-authentication on /account', () => {
 	// The current-password check is a password oracle for anyone holding a stolen session
 	// cookie; login throttles guesses, the account page does not.
-	it.fails('limits guesses of the current password like login guesses', async () => {
+	it('limits guesses of the current password like login guesses', async () => {
 		const limited = await ownServer({ env: { LOGIN_MAX_FAILURES: '3' } });
 		await signUpAdmin(limited);
 		const { client } = await signedInUser(limited);

@@ -74,14 +74,17 @@ describe('malformed and oversized form input', () => {
 		expect(await userOnDisk(server(), 'fileuser')).toBeUndefined();
 	});
 
-	it.each(['ab\u0000cd', 'ab\ncd', 'ab\u202ecd', 'ab\u200bcd', 'ab\u0085cd'])(
-		'refuses the username %j with control or invisible characters',
-		async (username) => {
-			await expectRefused(await signUp(new Client(server().origin), username, PASSWORD));
-			const names = (await usersOnDisk(server())).map((user) => user.username);
-			expect(names.filter((name) => name.startsWith('ab'))).toEqual([]);
-		}
-	);
+	it.each([
+		['NUL', 'ab\u0000cd'],
+		['a newline', 'ab\ncd'],
+		['U+202E (right-to-left override)', 'ab\u202ecd'],
+		['U+200B (zero-width space)', 'ab\u200bcd'],
+		['U+0085 (next line)', 'ab\u0085cd']
+	])('refuses a username containing %s', async (_, username) => {
+		await expectRefused(await signUp(new Client(server().origin), username, PASSWORD));
+		const names = (await usersOnDisk(server())).map((user) => user.username);
+		expect(names.filter((name) => name.startsWith('ab'))).toEqual([]);
+	});
 
 	it('refuses a 20,000-character field', async () => {
 		const text = await expectRefused(
@@ -98,7 +101,7 @@ describe('malformed and oversized form input', () => {
 
 	// The hook only looks at Content-Length, so a chunked body of any size up to adapter-node's
 	// BODY_SIZE_LIMIT (512 KB) is read in full before it is refused.
-	it.fails('refuses a chunked body over 64 KB that declares no length with 413', async () => {
+	it('refuses a chunked body over 64 KB that declares no length with 413', async () => {
 		const response = await postChunked(
 			server().origin,
 			'/login',
@@ -141,18 +144,21 @@ describe('malformed and oversized form input', () => {
 		);
 	});
 
-	it.each(['1e309', '9'.repeat(5000), '-1', '151', '0x10', '1.5', 'NaN', 'Infinity'])(
-		'refuses the age %j',
-		async (age) => {
-			const { client, username } = await signedInUser(server());
-			const before = await userOnDisk(server(), username);
-			const response = await client.post('/profile/edit?/save', { fullName: 'A', bio: '', age });
-			expect(response.status).toBe(400);
-			expect(await response.text()).toContain('Enter a whole number from 0 to 150');
-			expect(await userOnDisk(server(), username)).toEqual(before);
-			expect(await stillServing(server())).toBe(true);
-		}
-	);
+	it.each([
+		...['1e309', '-1', '151', '0x10', '1.5', 'NaN', 'Infinity'].map((age) => [
+			JSON.stringify(age),
+			age
+		]),
+		['a 5,000-digit number', '9'.repeat(5000)]
+	])('refuses the age %s', async (_, age) => {
+		const { client, username } = await signedInUser(server());
+		const before = await userOnDisk(server(), username);
+		const response = await client.post('/profile/edit?/save', { fullName: 'A', bio: '', age });
+		expect(response.status).toBe(400);
+		expect(await response.text()).toContain('Enter a whole number from 0 to 150');
+		expect(await userOnDisk(server(), username)).toEqual(before);
+		expect(await stillServing(server())).toBe(true);
+	});
 });
 
 describe('mass assignment', () => {

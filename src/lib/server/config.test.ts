@@ -28,6 +28,15 @@ describe('readConfig', () => {
 				loginFailuresPerUser: { max: 10, windowSeconds: 900 },
 				loginFailuresPerIp: { max: 100, windowSeconds: 900 },
 				signupsPerIp: { max: 10, windowSeconds: 3600 }
+			},
+			llm: {
+				baseUrl: null,
+				apiKey: null,
+				model: 'gpt-4o-mini',
+				systemPrompt: null,
+				timeoutSeconds: 60,
+				maxMessageChars: 4000,
+				requestsPerMinute: 20
 			}
 		});
 	});
@@ -53,7 +62,14 @@ describe('readConfig', () => {
 				LOGIN_MAX_FAILURES_PER_IP: '50',
 				LOGIN_WINDOW_SECONDS: '300',
 				SIGNUP_MAX_PER_IP: '3',
-				SIGNUP_WINDOW_SECONDS: '86400'
+				SIGNUP_WINDOW_SECONDS: '86400',
+				LLM_BASE_URL: 'http://localhost:4000/v1/',
+				LLM_API_KEY: ' sk-1 ',
+				LLM_MODEL: 'llama3',
+				LLM_SYSTEM_PROMPT: 'Be brief.',
+				LLM_TIMEOUT_SECONDS: '30',
+				CHAT_MAX_MESSAGE_CHARS: '500',
+				CHAT_REQUESTS_PER_MINUTE: '5'
 			})
 		).toEqual({
 			dataDir: '/srv/gatehouse',
@@ -66,6 +82,15 @@ describe('readConfig', () => {
 				loginFailuresPerUser: { max: 5, windowSeconds: 300 },
 				loginFailuresPerIp: { max: 50, windowSeconds: 300 },
 				signupsPerIp: { max: 3, windowSeconds: 86_400 }
+			},
+			llm: {
+				baseUrl: 'http://localhost:4000/v1',
+				apiKey: 'sk-1',
+				model: 'llama3',
+				systemPrompt: 'Be brief.',
+				timeoutSeconds: 30,
+				maxMessageChars: 500,
+				requestsPerMinute: 5
 			}
 		});
 	});
@@ -74,7 +99,9 @@ describe('readConfig', () => {
 		['ALLOW_SIGNUP', 'maybe'],
 		['ORIGIN', 'not a url'],
 		['LOGIN_MAX_FAILURES', '0'],
-		['SIGNUP_MAX_PER_IP', 'ten']
+		['SIGNUP_MAX_PER_IP', 'ten'],
+		['LLM_BASE_URL', 'ftp://models.example'],
+		['CHAT_REQUESTS_PER_MINUTE', '0']
 	])('refuses %s=%j, naming it', (name, value) => {
 		expect(problemsOf({ [name]: value }).join('\n')).toContain(name);
 	});

@@ -9,7 +9,8 @@ import { store } from './store';
 
 export type LimitName = 'login-user' | 'login-ip' | 'signup-ip' | 'chat-user';
 
-const id = (name: LimitName, key: string) => `${name}:${key}`;
+/** Long keys (a 10,000-character "username") add nothing but size to the file. */
+const id = (name: LimitName, key: string) => `${name}:${key.slice(0, 100)}`;
 
 function recentHits(hits: number[], rule: LimitRule, now: number): number[] {
 	const since = now - rule.windowSeconds * 1000;
@@ -24,26 +25,51 @@ export function retryAfterSeconds(name: LimitName, key: string, rule: LimitRule,
 	return Math.max(1, Math.ceil((oldest + rule.windowSeconds * 1000 - now) / 1000));
 }
 
-/** Records one event for `key`. */
-export async function recordHit(
-	name: LimitName,
-	key: string,
-	rule: LimitRule,
-	now = Date.now()
-): Promise<void> {
+/**
+ * Counts one event for `key` in memory, at once: requests that arrive together each see the
+ * others' events, so a burst cannot all pass one check. The caller saves (see `saveLimits`).
+ * Returns the event's time, to take it back with `takeBack` if it should not count after all.
+ */
+export function countHit(name: LimitName, key: string, rule: LimitRule, now = Date.now()): number {
 	const limits = store().limits;
 	const recordId = id(name, key);
 	const existing = limits.get(recordId);
 	const hits = [...recentHits(existing?.hits ?? [], rule, now), now].slice(-rule.max);
 	if (existing) limits.replace({ id: recordId, hits });
 	else limits.insert({ id: recordId, hits });
-	await limits.save();
+	return now;
 }
 
-/** Forgets the events of `key` (a successful login clears its username's failures). */
-export async function clearHits(name: LimitName, key: string): Promise<void> {
+/** Removes one counted event again (an attempt that turned out not to count). */
+export function takeBack(name: LimitName, key: string, hit: number): void {
 	const limits = store().limits;
-	if (limits.remove(id(name, key))) await limits.save();
+	const existing = limits.get(id(name, key));
+	if (!existing) return;
+	const index = existing.hits.lastIndexOf(hit);
+	if (index < 0) return;
+	const hits = existing.hits.filter((_, i) => i !== index);
+	if (hits.length === 0) limits.remove(existing.id);
+	else limits.replace({ id: existing.id, hits });
+}
+
+/** Forgets every event of `key` (a successful login clears its username's failures). */
+export function clearHits(name: LimitName, key: string): void {
+	store().limits.remove(id(name, key));
+}
+
+export function saveLimits(): Promise<void> {
+	return store().limits.save();
+}
+
+/** Records one event and saves it. */
+export async function recordHit(
+	name: LimitName,
+	key: string,
+	rule: LimitRule,
+	now = Date.now()
+): Promise<void> {
+	countHit(name, key, rule, now);
+	await saveLimits();
 }
 
 /** Drops keys with no event inside their window; part of the once-a-minute sweep. */

@@ -19,8 +19,37 @@ export function applySecurityHeaders(
 	if (personal) headers.set('cache-control', 'no-store');
 }
 
-/** True when a request declares a body larger than we accept. */
-export function bodyTooLarge(request: Request): boolean {
-	const length = Number(request.headers.get('content-length') ?? 0);
-	return Number.isFinite(length) && length > MAX_BODY_BYTES;
+/**
+ * The request with its body held to MAX_BODY_BYTES, or null when it is larger. A declared
+ * length is checked without reading; a chunked body (no length) is read up to the limit.
+ */
+export async function limitBody(request: Request): Promise<Request | null> {
+	if (!request.body) return request;
+	const declared = request.headers.get('content-length');
+	if (declared !== null) return Number(declared) > MAX_BODY_BYTES ? null : request;
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > MAX_BODY_BYTES) {
+			// Stop reading but do not cancel: cancelling resets the connection before the 413 is
+			// sent. Node discards the rest of the body once the response is out.
+			reader.releaseLock();
+			return null;
+		}
+		chunks.push(value);
+	}
+	return new Request(request, { body: Buffer.concat(chunks) });
+}
+
+export function payloadTooLarge(https: boolean): Response {
+	const response = new Response('That request is too large.', {
+		status: 413,
+		headers: { 'content-type': 'text/plain; charset=utf-8' }
+	});
+	applySecurityHeaders(response.headers, { https, personal: false });
+	return response;
 }

@@ -160,6 +160,7 @@ describe('creating and writing files', () => {
 		await store.close();
 		expect(await mode(dataDir)).toBe(0o700);
 		expect((await fs.readdir(dataDir)).sort()).toEqual([
+			'chats.json',
 			'limits.json',
 			'sessions.json',
 			'users.json'
@@ -187,6 +188,7 @@ describe('creating and writing files', () => {
 		await fs.writeFile(path.join(dir, 'users.tmp'), 'keep me too');
 		const store = await openStore(dir);
 		expect((await fs.readdir(dir)).sort()).toEqual([
+			'chats.json',
 			LOCK_FILE_NAME,
 			'limits.json',
 			'notes.txt',

@@ -12,12 +12,44 @@ import {
 	publicSessionId
 } from '$lib/server/session';
 import { clearSessionCookies, setSessionCookie } from '$lib/server/session-cookie';
-import { getUser, LastAdminError } from '$lib/server/users';
+import { beginPasswordAttempt, passwordRight, passwordWrong } from '$lib/server/throttle';
+import { getUser, LastAdminError, type User } from '$lib/server/users';
 import { fieldErrors, validateConfirmation, validateNewPassword } from '$lib/server/validation';
 import { describeUserAgent } from '$lib/user-agent';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+
+/**
+ * The current password guards the account's most powerful actions, so guessing it is limited
+ * exactly like guessing at the login form (a stolen session must not become a password oracle).
+ */
+async function checkCurrentPassword(
+	event: RequestEvent,
+	user: User,
+	password: string,
+	form: 'changePassword' | 'deleteAccount'
+) {
+	const started = beginPasswordAttempt(event, user.username, {}, form);
+	if ('blocked' in started) return started.blocked;
+	const record = getUser(user.id);
+	if (!record || !(await verifyPassword(record.passwordHash, password))) {
+		await passwordWrong();
+		return invalidFor(
+			form,
+			'Please correct the marked fields.',
+			{},
+			{
+				currentPassword:
+					form === 'changePassword'
+						? 'That is not your current password.'
+						: 'That is not your password.'
+			}
+		);
+	}
+	await passwordRight(started.attempt);
+	return null;
+}
 
 export const load: PageServerLoad = (event) => {
 	const { user, session: current } = requireUser(event);
@@ -65,17 +97,8 @@ export const actions: Actions = {
 		if (errors)
 			return invalidFor('changePassword', 'Please correct the marked fields.', {}, errors);
 
-		const record = getUser(user.id);
-		if (!record || !(await verifyPassword(record.passwordHash, values.currentPassword))) {
-			return invalidFor(
-				'changePassword',
-				'Please correct the marked fields.',
-				{},
-				{
-					currentPassword: 'That is not your current password.'
-				}
-			);
-		}
+		const wrong = await checkCurrentPassword(event, user, values.currentPassword, 'changePassword');
+		if (wrong) return wrong;
 		if (values.newPassword === values.currentPassword) {
 			return invalidFor(
 				'changePassword',
@@ -139,17 +162,8 @@ export const actions: Actions = {
 					: { error: 'Tick the box to confirm that the account and its data go for good.' }
 		});
 		if (errors) return invalidFor('deleteAccount', 'Please correct the marked fields.', {}, errors);
-		const record = getUser(user.id);
-		if (!record || !(await verifyPassword(record.passwordHash, values.currentPassword))) {
-			return invalidFor(
-				'deleteAccount',
-				'Please correct the marked fields.',
-				{},
-				{
-					currentPassword: 'That is not your password.'
-				}
-			);
-		}
+		const wrong = await checkCurrentPassword(event, user, values.currentPassword, 'deleteAccount');
+		if (wrong) return wrong;
 
 		try {
 			await deleteAccount(user.id);

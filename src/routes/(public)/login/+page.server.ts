@@ -5,7 +5,12 @@ import { redirectSignedIn } from '$lib/server/guards';
 import { HashQueueFullError, verifyAgainstDummy, verifyPassword } from '$lib/server/password';
 import { safeRedirectTarget } from '$lib/server/redirect';
 import { signIn } from '$lib/server/session-cookie';
-import { loginBlocked, recordLoginFailure, recordLoginSuccess } from '$lib/server/throttle';
+import {
+	abandonPasswordAttempt,
+	beginPasswordAttempt,
+	passwordRight,
+	passwordWrong
+} from '$lib/server/throttle';
 import { findUserByUsername } from '$lib/server/users';
 import { normalizeUsername, PASSWORD_MAX } from '$lib/server/validation';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,8 +36,8 @@ export const actions: Actions = {
 				password: values.password === '' ? 'Enter your password.' : undefined
 			});
 		}
-		const blocked = loginBlocked(event, username, refill);
-		if (blocked) return blocked;
+		const started = beginPasswordAttempt(event, username, refill);
+		if ('blocked' in started) return started.blocked;
 
 		const user = findUserByUsername(username);
 		let valid = false;
@@ -45,19 +50,20 @@ export const actions: Actions = {
 			}
 		} catch (error) {
 			if (!(error instanceof HashQueueFullError)) throw error;
+			abandonPasswordAttempt(started.attempt);
 			return invalid(error.message, refill, {}, 503);
 		}
 		const ip = event.getClientAddress();
 		// The password may have changed while it was being verified (no await from this check to
 		// the session insert, so it cannot be overtaken).
 		if (!user || !valid || findUserByUsername(username)?.passwordHash !== user.passwordHash) {
-			await recordLoginFailure(event, username);
+			await passwordWrong();
 			await audit({ actor: username, action: 'login.failure', target: null, ip });
 			return invalid(INCORRECT, refill);
 		}
 
 		await signIn(event, user.id, values.remember !== '');
-		await recordLoginSuccess(username);
+		await passwordRight(started.attempt);
 		await audit({ actor: user.username, action: 'login.success', target: null, ip });
 		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
 	}

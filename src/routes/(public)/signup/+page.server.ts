@@ -4,7 +4,7 @@ import { redirectSignedIn } from '$lib/server/guards';
 import { HashQueueFullError } from '$lib/server/password';
 import { safeRedirectTarget } from '$lib/server/redirect';
 import { signIn } from '$lib/server/session-cookie';
-import { recordSignup, signupBlocked } from '$lib/server/throttle';
+import { beginSignup, signupFailed, signupSucceeded } from '$lib/server/throttle';
 import { config } from '$lib/server/config';
 import { createUser, hasNoUsers, UsernameTakenError } from '$lib/server/users';
 import {
@@ -37,18 +37,19 @@ export const actions: Actions = {
 			confirmPassword: validateConfirmation(values.password, values.confirmPassword)
 		});
 		if (errors || username.value === undefined) return invalid(FIX_FIELDS, refill, errors ?? {});
-		const blocked = signupBlocked(event, refill);
-		if (blocked) return blocked;
+		const started = beginSignup(event, refill);
+		if ('blocked' in started) return started.blocked;
 
 		let userId: string;
 		try {
 			userId = (await createUser(username.value, values.password)).id;
 		} catch (error) {
+			signupFailed(started.attempt);
 			if (error instanceof HashQueueFullError) return invalid(error.message, refill, {}, 503);
 			if (!(error instanceof UsernameTakenError)) throw error;
 			return invalid(FIX_FIELDS, refill, { username: 'That username is already taken.' });
 		}
-		await recordSignup(event);
+		await signupSucceeded();
 		await signIn(event, userId, false);
 		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
 	}

@@ -1,8 +1,11 @@
 import fs from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { useTempStore } from '../../../../tests/helpers/store';
 import { runAction } from '../../../../tests/helpers/actions';
 import { actions } from './+page.server';
+
+// Every request here comes from one address: the per-address signup limit is tested elsewhere.
+vi.stubEnv('SIGNUP_MAX_PER_IP', '1000');
 
 const store = useTempStore();
 
