@@ -155,11 +155,20 @@ export function listUserSessions(userId: string): Session[] {
 	return [...store().sessions.values()].filter((session) => session.userId === userId);
 }
 
+/** Sessions checked per slice of the sweep, so 100,000 of them never block the loop at once. */
+const SWEEP_SLICE = 5000;
+
 /** Drops expired sessions and writes batched activity; run once a minute by the server. */
 export async function sweepSessions(now = Date.now()): Promise<void> {
 	const sessions = store().sessions;
-	for (const session of [...sessions.values()]) {
-		if (now >= Date.parse(session.expiresAt)) sessions.remove(session.id);
+	const all = [...sessions.values()];
+	for (let start = 0; start < all.length; start += SWEEP_SLICE) {
+		for (const session of all.slice(start, start + SWEEP_SLICE)) {
+			if (now >= Date.parse(session.expiresAt) && sessions.get(session.id) === session) {
+				sessions.remove(session.id);
+			}
+		}
+		await new Promise((resolve) => setImmediate(resolve));
 	}
 	await sessions.flush();
 }

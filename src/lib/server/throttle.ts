@@ -36,6 +36,8 @@ export interface PasswordAttempt {
 	ip: string;
 	userHit: number;
 	ipHit: number;
+	/** Failures of this username already on record, which a right password clears. */
+	clearsFailures: boolean;
 }
 
 /**
@@ -55,8 +57,11 @@ export function beginPasswordAttempt(
 		retryAfterSeconds('login-ip', ip, loginFailuresPerIp)
 	);
 	if (wait > 0) return { blocked: tooMany(event, wait, values, form) };
+	const clearsFailures =
+		retryAfterSeconds('login-user', username, { ...loginFailuresPerUser, max: 1 }) > 0;
 	return {
 		attempt: {
+			clearsFailures,
 			username,
 			ip,
 			userHit: countHit('login-user', username, loginFailuresPerUser),
@@ -70,11 +75,14 @@ export async function passwordWrong(): Promise<void> {
 	await saveLimits();
 }
 
-/** The password was right: the attempt does not count, and the username's failures are cleared. */
+/**
+ * The password was right: the attempt does not count, and the username's failures are cleared.
+ * Only clearing earlier failures changes what is on disk; otherwise nothing needs writing.
+ */
 export async function passwordRight(attempt: PasswordAttempt): Promise<void> {
 	clearHits('login-user', attempt.username);
 	takeBack('login-ip', attempt.ip, attempt.ipHit);
-	await saveLimits();
+	if (attempt.clearsFailures) await saveLimits();
 }
 
 /** Takes an attempt back without saving anything (it never reached the password check). */
