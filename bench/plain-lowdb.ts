@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
+import { startStallProbe } from './stall-probe.mjs';
 
 type Data = { users: Array<Record<string, unknown>> };
 
@@ -21,15 +21,15 @@ const readStarted = performance.now();
 await db.read();
 const readMs = performance.now() - readStarted;
 
-const histogram = monitorEventLoopDelay({ resolution: 1 });
-histogram.enable();
+const probe = startStallProbe();
 await new Promise((resolve) => setTimeout(resolve, 50));
-histogram.reset();
+probe.reset();
 await db.update((data) => {
 	data.users.push({ id: randomUUID(), username: 'plain', createdAt: new Date().toISOString() });
 });
 await new Promise((resolve) => setTimeout(resolve, 50));
-histogram.disable();
+const { maxStallMs } = probe.report();
+probe.stop();
 
 await fs.rm(dir, { recursive: true, force: true });
-console.log(JSON.stringify({ readMs, writeStallMs: histogram.max / 1e6 }));
+console.log(JSON.stringify({ readMs, writeStallMs: maxStallMs }));

@@ -10,7 +10,9 @@ export interface BenchServer {
 	startupMs: number;
 	child: ChildProcess;
 	/** Asks the preloaded loop monitor: 'reset' or 'report'. */
-	ask(message: 'reset' | 'report'): Promise<{ maxStallMs?: number; rssBytes?: number }>;
+	ask(
+		message: 'reset' | 'report'
+	): Promise<{ maxStallMs?: number; eldMaxMs?: number; rssBytes?: number }>;
 	stop(): Promise<void>;
 }
 
