@@ -46,19 +46,20 @@ describe('sessions expire', () => {
 
 	it('keeps an active session past the idle timeout, but not past the absolute lifetime', async () => {
 		const server = await start({
-			env: { SESSION_IDLE_SECONDS: '1', SESSION_ABSOLUTE_SECONDS: '3' }
+			env: { SESSION_IDLE_SECONDS: '3', SESSION_ABSOLUTE_SECONDS: '6' }
 		});
 		const client = new Client(server.origin);
+		const started = Date.now();
 		await signUp(client, 'busy', PASSWORD);
 		const token = client.cookies.get('session') ?? '';
-		const started = Date.now();
-		// a request every 400 ms: activity keeps moving the 1 s idle expiry
-		while (Date.now() - started < 2000) {
-			await new Promise((resolve) => setTimeout(resolve, 400));
+		// a request every 300 ms: activity keeps moving the 3 s idle expiry past its first value
+		// (the margins are wide so that a slow, busy CI machine cannot miss a beat)
+		while (Date.now() - started < 4500) {
+			await new Promise((resolve) => setTimeout(resolve, 300));
 			expect((await client.get('/home')).status).toBe(200);
 		}
-		while (Date.now() - started < 3300) {
-			await new Promise((resolve) => setTimeout(resolve, 400));
+		while (Date.now() - started < 6300) {
+			await new Promise((resolve) => setTimeout(resolve, 300));
 			await client.get('/home');
 		}
 		client.cookies.set('session', token);
