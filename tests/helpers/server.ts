@@ -33,6 +33,8 @@ export async function freePort(): Promise<number> {
 export interface ServerOptions {
 	dataDir?: string;
 	env?: Record<string, string>;
+	/** Start as `npm start` does (scripts/start.js), with no ORIGIN, as a first-time user would. */
+	asNpmStart?: boolean;
 }
 
 /** Runs `node build` on a free port and a temp data dir, as an operator would. */
@@ -42,14 +44,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 	}
 	const dataDir = options.dataDir ?? (await makeTempDir());
 	const port = await freePort();
-	const origin = `http://127.0.0.1:${port}`;
-	const child = spawn(process.execPath, [BUILD_ENTRY], {
+	const origin = options.asNpmStart ? `http://localhost:${port}` : `http://127.0.0.1:${port}`;
+	const entry = options.asNpmStart ? path.join(ROOT, 'scripts/start.js') : BUILD_ENTRY;
+	const child = spawn(process.execPath, [entry], {
 		cwd: ROOT,
 		env: {
 			PATH: process.env.PATH ?? '',
 			HOST: '127.0.0.1',
 			PORT: String(port),
-			ORIGIN: origin,
+			...(options.asNpmStart ? {} : { ORIGIN: origin }),
 			DATA_DIR: dataDir,
 			// Every test client comes from 127.0.0.1: per-address limits would stop the storm and
 			// crash tests. The security suite sets them explicitly to test them.

@@ -76,6 +76,16 @@ describe('sessions expire', () => {
 	});
 });
 
+describe('npm start', () => {
+	it('accepts form posts from http://localhost:<PORT> when ORIGIN is not set', async () => {
+		const server = await start({ asNpmStart: true });
+		expect(server.output()).toContain('ORIGIN is not set');
+		const client = new Client(server.origin);
+		expect((await signUp(client, 'firstrun', PASSWORD)).status).toBe(303);
+		expect((await client.get('/home')).status).toBe(200);
+	});
+});
+
 describe('data survives a restart', () => {
 	it('logs in again after the server restarts on the same data dir', async () => {
 		const first = await start();
