@@ -1,3 +1,4 @@
+import type { UserRecord } from '../../src/lib/server/store';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import http from 'node:http';
@@ -77,17 +78,8 @@ export async function signedInUser(
 	return { client, username };
 }
 
-export interface UserOnDisk {
-	id: string;
-	username: string;
-	passwordHash: string;
-	role: string;
-	createdAt: string;
-	fullName: string;
-	bio: string;
-	age: number | null;
-	passwordReset: { secretHash: string; expiresAt: string } | null;
-}
+/** users.json records, as the store defines them. */
+export type UserOnDisk = UserRecord;
 
 export interface SessionOnDisk {
 	id: string;

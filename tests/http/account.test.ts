@@ -1,3 +1,4 @@
+import type { UserRecord } from '../../src/lib/server/store';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,16 +32,7 @@ afterAll(async () => {
 let counter = 0;
 const uniqueName = (base = 'user') => `${base}${Date.now() % 100_000}${counter++}`;
 
-interface UserOnDisk {
-	id: string;
-	username: string;
-	passwordHash: string;
-	role: string;
-	createdAt: string;
-	fullName: string;
-	bio: string;
-	age: number | null;
-}
+type UserOnDisk = UserRecord;
 
 interface SessionOnDisk {
 	id: string;

@@ -1,6 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { dataFiles, readText, readUsers, userNamed } from '../helpers/data-files';
+import type { UserRecord } from '../../src/lib/server/store';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/lib/server/password';
 import { runScript } from '../helpers/cli';
@@ -36,28 +38,12 @@ afterEach(async () => {
 	await Promise.all(dirs.splice(0).map(removeDir));
 });
 
-interface StoredUser {
-	id: string;
-	username: string;
-	role: 'user' | 'admin';
-	passwordHash: string;
-	passwordReset?: { secretHash: string; expiresAt: string } | null;
-}
-
 interface AuditLine {
 	time: string;
 	actor: string;
 	action: string;
 	target: string | null;
 	ip: string | null;
-}
-
-/** A data file's text, '' when it does not exist (yet). */
-const readText = (dataDir: string, name: string) =>
-	fs.readFile(path.join(dataDir, name), 'utf8').catch(() => '');
-
-async function readUsers(dataDir: string): Promise<StoredUser[]> {
-	return (JSON.parse(await readText(dataDir, 'users.json')) as { users: StoredUser[] }).users;
 }
 
 async function sessionCount(dataDir: string, userId: string): Promise<number> {
@@ -67,23 +53,11 @@ async function sessionCount(dataDir: string, userId: string): Promise<number> {
 	return sessions.filter((session) => session.userId === userId).length;
 }
 
-async function userNamed(dataDir: string, username: string): Promise<StoredUser | undefined> {
-	return (await readUsers(dataDir)).find((user) => user.username === username);
-}
-
-/** Everything a request could change on disk. */
-const dataFiles = (dataDir: string) =>
-	Promise.all(
-		['users.json', 'sessions.json', 'limits.json', 'audit.log'].map((name) =>
-			readText(dataDir, name)
-		)
-	);
-
 /** Writes users.json before the server starts: far quicker than signing 60 people up. */
 async function seedUsers(
 	dataDir: string,
 	seeds: { username: string; role?: 'user' | 'admin'; password?: string }[]
-): Promise<StoredUser[]> {
+): Promise<Pick<UserRecord, 'id' | 'username' | 'passwordHash' | 'role' | 'createdAt'>[]> {
 	const epoch = Date.parse('2026-01-01T00:00:00.000Z');
 	const users = await Promise.all(
 		seeds.map(async (seed, index) => ({

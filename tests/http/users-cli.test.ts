@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { dataFiles, readText, readUsers, userNamed } from '../helpers/data-files';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashPassword, verifyPassword } from '../../src/lib/server/password';
 import { runScript, type CommandResult } from '../helpers/cli';
@@ -36,33 +37,6 @@ function users(
 ): Promise<CommandResult> {
 	return runScript('users', args, { DATA_DIR: dataDir, ...env }, input);
 }
-
-interface StoredUser {
-	id: string;
-	username: string;
-	role: 'user' | 'admin';
-	passwordHash: string;
-	passwordReset?: { secretHash: string; expiresAt: string } | null;
-}
-
-const readText = (dataDir: string, name: string) =>
-	fs.readFile(path.join(dataDir, name), 'utf8').catch(() => '');
-
-async function readUsers(dataDir: string): Promise<StoredUser[]> {
-	return (JSON.parse(await readText(dataDir, 'users.json')) as { users: StoredUser[] }).users;
-}
-
-async function userNamed(dataDir: string, username: string): Promise<StoredUser | undefined> {
-	return (await readUsers(dataDir)).find((user) => user.username === username);
-}
-
-/** Every file a command could change. */
-const dataFiles = (dataDir: string) =>
-	Promise.all(
-		['users.json', 'sessions.json', 'limits.json', 'audit.log'].map((name) =>
-			readText(dataDir, name)
-		)
-	);
 
 /** A data directory holding these users, as a server would have written it. */
 async function seededDir(
