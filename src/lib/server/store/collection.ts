@@ -213,8 +213,13 @@ export class Collection<R extends { id: string }> {
 		this.#dirty = false;
 	}
 
+	/** Fills the maps from records already known to be unique (a checked file, or the last write). */
 	#index(records: R[]): void {
-		for (const record of records) this.insert(record);
+		const uniqueKey = this.#options.uniqueKey;
+		for (const record of records) {
+			this.#byId.set(record.id, record);
+			if (uniqueKey) this.#byKey.set(uniqueKey(record), record);
+		}
 	}
 
 	/**
