@@ -62,7 +62,8 @@ export function invalidFor(
 	form: string,
 	message: string,
 	values: Record<string, string> = {},
-	errors: FieldErrors = {}
+	errors: FieldErrors = {},
+	status = 400
 ): ActionFailure<InvalidForm> {
-	return fail(400, { form, message, errors, values });
+	return fail(status, { form, message, errors, values });
 }

@@ -17,6 +17,11 @@ function recentHits(hits: number[], rule: LimitRule, now: number): number[] {
 	return hits.filter((hit) => hit > since);
 }
 
+/** How many events `key` has inside the rule's window. */
+export function countRecentHits(name: LimitName, key: string, rule: LimitRule, now = Date.now()) {
+	return recentHits(store().limits.get(id(name, key))?.hits ?? [], rule, now).length;
+}
+
 /** Seconds until `key` may act again, or 0 if it may act now. */
 export function retryAfterSeconds(name: LimitName, key: string, rule: LimitRule, now = Date.now()) {
 	const hits = recentHits(store().limits.get(id(name, key))?.hits ?? [], rule, now);

@@ -1,9 +1,10 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { config } from './config';
-import { invalid } from './forms';
+import { invalid, invalidFor } from './forms';
 import {
 	clearHits,
 	countHit,
+	countRecentHits,
 	describeWait,
 	retryAfterSeconds,
 	saveLimits,
@@ -21,14 +22,8 @@ type Event = Pick<RequestEvent, 'getClientAddress' | 'setHeaders'>;
 
 function tooMany(event: Event, seconds: number, values: Record<string, string>, form?: string) {
 	event.setHeaders({ 'retry-after': String(seconds) });
-	const failure = invalid(
-		`Too many attempts. Please try again in ${describeWait(seconds)}.`,
-		values,
-		{},
-		429
-	);
-	if (form) failure.data.form = form;
-	return failure;
+	const message = `Too many attempts. Please try again in ${describeWait(seconds)}.`;
+	return form ? invalidFor(form, message, values, {}, 429) : invalid(message, values, {}, 429);
 }
 
 export interface PasswordAttempt {
@@ -57,8 +52,7 @@ export function beginPasswordAttempt(
 		retryAfterSeconds('login-ip', ip, loginFailuresPerIp)
 	);
 	if (wait > 0) return { blocked: tooMany(event, wait, values, form) };
-	const clearsFailures =
-		retryAfterSeconds('login-user', username, { ...loginFailuresPerUser, max: 1 }) > 0;
+	const clearsFailures = countRecentHits('login-user', username, loginFailuresPerUser) > 0;
 	return {
 		attempt: {
 			clearsFailures,
