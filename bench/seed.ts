@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
-import { ARGON2_OPTIONS } from '../src/lib/server/password';
+import { ARGON2_OPTIONS } from '../src/lib/server/auth/password';
 
 export const BENCH_PASSWORD = 'bench horse battery staple';
 

@@ -1,11 +1,74 @@
-import { readConfig } from '../src/lib/server/config';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readConfig, type Config } from '../src/lib/server/config';
+import {
+	DataDirLockedError,
+	openStore,
+	openStoreForReading,
+	useStore,
+	type Store
+} from '../src/lib/server/store';
+import { allCollections, registerTools } from '../src/lib/server/tool';
+import { installedTools } from '../src/lib/server/tools';
 
-/** Shared by the operator commands: where the data lives, and how a command fails. */
-export function dataDirFromEnv(): string {
-	return readConfig().dataDir;
-}
+/* Shared by the operator commands: settings, the store, arguments, and how a command fails. */
 
 export class UsageError extends Error {}
+
+/** The server's settings, with the installed tools registered (their data is part of the store). */
+export function settings(): Config {
+	registerTools(installedTools);
+	return readConfig();
+}
+
+/** `node:util`'s parseArgs, with its mistakes reported as usage errors. */
+export function readArguments<T extends ParseArgsConfig['options']>(options: T) {
+	try {
+		return parseArgs({
+			args: process.argv.slice(2),
+			options,
+			allowPositionals: true,
+			strict: true
+		});
+	} catch (error) {
+		throw new UsageError((error as Error).message);
+	}
+}
+
+/**
+ * Runs `work` with the store open as the app's store. To change anything it needs the data
+ * directory to itself (the server stopped); `reading` takes a consistent copy instead.
+ */
+export async function withStore(
+	work: (store: Store) => Promise<void>,
+	{ reading = false } = {}
+): Promise<void> {
+	const config = settings();
+	const options = {
+		dataDir: config.dataDir,
+		databaseUrl: config.databaseUrl,
+		collections: allCollections()
+	};
+	let store: Store;
+	try {
+		store = reading ? await openStoreForReading(options) : await openStore(options);
+	} catch (error) {
+		if (error instanceof DataDirLockedError) {
+			throw new Error(
+				`The data directory ${config.dataDir} is held by process ${error.pid}, probably the ` +
+					'running server. Stop it first: only one process may write the data files.',
+				{ cause: error }
+			);
+		}
+		throw error;
+	}
+	useStore(store);
+	try {
+		await work(store);
+	} finally {
+		await store.close();
+		useStore(null);
+	}
+}
 
 /** Runs a command; prints errors plainly (no stack) and sets the exit code: 2 usage, 1 failure. */
 export function runCommand(usage: string, main: () => Promise<void>): void {
@@ -13,37 +76,11 @@ export function runCommand(usage: string, main: () => Promise<void>): void {
 		() => process.exit(0),
 		(error: unknown) => {
 			if (error instanceof UsageError) {
-				console.error(`${error.message}\n\n${usage}`);
+				console.error(`${error.message}\n\n${usage}`.trim());
 				process.exit(2);
 			}
 			console.error(`Error: ${(error as Error).message}`);
 			process.exit(1);
 		}
 	);
-}
-
-/** `--name value` options and positional arguments. */
-export function parseArgs(
-	argv: string[],
-	valueOptions: string[],
-	flags: string[] = []
-): { options: Map<string, string | true>; positional: string[] } {
-	const options = new Map<string, string | true>();
-	const positional: string[] = [];
-	for (let i = 0; i < argv.length; i++) {
-		const arg = argv[i] ?? '';
-		if (arg === '--help' || arg === '-h') throw new UsageError('');
-		if (!arg.startsWith('--')) {
-			positional.push(arg);
-			continue;
-		}
-		const name = arg.slice(2);
-		if (flags.includes(name)) options.set(name, true);
-		else if (valueOptions.includes(name)) {
-			const value = argv[++i];
-			if (value === undefined) throw new UsageError(`--${name} needs a value`);
-			options.set(name, value);
-		} else throw new UsageError(`Unknown option ${arg}`);
-	}
-	return { options, positional };
 }

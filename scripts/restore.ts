@@ -1,5 +1,6 @@
-import { restoreBackup } from '../src/lib/server/store/backup';
-import { dataDirFromEnv, parseArgs, runCommand, UsageError } from './cli';
+import { restoreBackup } from '../src/lib/server/store/backends/json/backup';
+import { allCollections } from '../src/lib/server/tool';
+import { readArguments, runCommand, settings, UsageError } from './cli';
 
 const USAGE = `Usage: npm run restore -- <backup folder>
 
@@ -7,9 +8,9 @@ Checks the backup (manifest hashes, every record), then replaces the data files 
 (default ./data). The server must be stopped. Replaced files are kept as *.before-restore-<time>.`;
 
 runCommand(USAGE, async () => {
-	const { positional } = parseArgs(process.argv.slice(2), []);
-	if (positional.length !== 1) throw new UsageError('Name exactly one backup folder.');
-	const dataDir = dataDirFromEnv();
-	await restoreBackup(positional[0] ?? '', dataDir);
-	console.log(`Restored ${positional[0]} into ${dataDir}. Start the server to use it.`);
+	const { positionals } = readArguments({});
+	if (positionals.length !== 1) throw new UsageError('Name exactly one backup folder.');
+	const { dataDir } = settings();
+	await restoreBackup(positionals[0] ?? '', dataDir, allCollections());
+	console.log(`Restored ${positionals[0]} into ${dataDir}. Start the server to use it.`);
 });

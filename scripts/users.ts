@@ -1,50 +1,28 @@
-import { deleteAccount } from '../src/lib/server/account';
-import { describeWait } from '../src/lib/server/rate-limit';
-import { audit } from '../src/lib/server/audit';
+import { deleteAccount } from '../src/lib/server/accounts/account-deletion';
+import { createResetToken, resetPath } from '../src/lib/server/accounts/password-reset';
+import { setRole } from '../src/lib/server/accounts/roles';
+import { createUser, findUserByUsername, listUsers } from '../src/lib/server/accounts/users';
+import { audit } from '../src/lib/server/audit/audit';
 import { config } from '../src/lib/server/config';
-import { createResetToken, resetPath } from '../src/lib/server/password-reset';
-import { DataDirLockedError, openStore, useStore, type Store } from '../src/lib/server/store';
-import { createUser, findUserByUsername, setRole } from '../src/lib/server/users';
-import { validateNewPassword, validateUsername } from '../src/lib/server/validation';
-import { dataDirFromEnv, parseArgs, runCommand, UsageError } from './cli';
+import { describeWait } from '../src/lib/server/http/rate-limit';
+import { validateNewPassword, validateUsername } from '../src/lib/server/http/validation';
+import { readArguments, runCommand, UsageError, withStore } from './cli';
 import { promptHidden, readStdin } from './prompt';
 
 const USAGE = `Usage: npm run users -- <command>
 
-Commands (run them while the server is stopped; DATA_DIR as for the server, default ./data):
-  list                                  List all users.
+Commands (DATA_DIR or DATABASE_URL as for the server; with the JSON files, every command but
+list needs the server stopped):
+  list                                  List all users (works while the server runs).
   create <username> [--admin]           Create a user; asks for the password, or reads it
          [--password-stdin]             from standard input with --password-stdin.
   set-role <username> <user|admin>      Change a user's role.
   reset-password <username>             Print a one-time link to set a new password
          [--origin https://host]        (the link's origin: --origin, else ORIGIN).
-  delete <username>                     Delete a user and all their sessions.`;
+  delete <username>                     Delete a user, their sessions and their data.`;
 
-async function withStore(work: (store: Store) => Promise<void>): Promise<void> {
-	const dataDir = dataDirFromEnv();
-	let store: Store;
-	try {
-		store = await openStore(dataDir);
-	} catch (error) {
-		if (error instanceof DataDirLockedError) {
-			throw new Error(
-				`The data directory ${dataDir} is held by process ${error.pid}, probably the running ` +
-					'server. Stop it first: only one process may write the data files.',
-				{ cause: error }
-			);
-		}
-		throw error;
-	}
-	useStore(store);
-	try {
-		await work(store);
-	} finally {
-		await store.close();
-	}
-}
-
-function originOption(raw: string | true | undefined): string | null {
-	if (raw === undefined || raw === true) return null;
+function originOption(raw: string | undefined): string | null {
+	if (raw === undefined) return null;
 	try {
 		return new URL(raw).origin;
 	} catch {
@@ -52,10 +30,10 @@ function originOption(raw: string | true | undefined): string | null {
 	}
 }
 
-function existingUser(raw: string | undefined) {
+async function existingUser(raw: string | undefined) {
 	const username = validateUsername(raw ?? '');
 	if (username.value === undefined) throw new UsageError(`Not a valid username: ${username.error}`);
-	const user = findUserByUsername(username.value);
+	const user = await findUserByUsername(username.value);
 	if (!user) throw new Error(`There is no user ${username.value}`);
 	return user;
 }
@@ -73,47 +51,68 @@ async function readNewPassword(username: string, fromStdin: boolean): Promise<st
 	return password;
 }
 
+function table(rows: string[][]): string {
+	const widths = rows[0]?.map((_, column) =>
+		Math.max(...rows.map((row) => row[column]?.length ?? 0))
+	);
+	return rows
+		.map((row) =>
+			row
+				.map((cell, column) => cell.padEnd(widths?.[column] ?? 0))
+				.join('  ')
+				.trimEnd()
+		)
+		.join('\n');
+}
+
 runCommand(USAGE, async () => {
-	const [command, ...rest] = process.argv.slice(2);
-	const { options, positional } = parseArgs(rest, ['origin'], ['admin', 'password-stdin']);
+	const { values, positionals } = readArguments({
+		origin: { type: 'string' },
+		admin: { type: 'boolean' },
+		'password-stdin': { type: 'boolean' },
+		help: { type: 'boolean', short: 'h' }
+	});
+	if (values.help) throw new UsageError('');
+	const [command, ...args] = positionals;
 	const expectArgs = (count: number) => {
-		if (positional.length !== count) throw new UsageError(`${command} takes ${count} argument(s)`);
+		if (args.length !== count) throw new UsageError(`${command} takes ${count} argument(s)`);
 	};
 
 	switch (command) {
 		case 'list':
 			expectArgs(0);
-			return withStore(async (store) => {
-				const rows = [...store.users.values()].map((user) =>
-					[user.username.padEnd(32), user.role.padEnd(5), user.createdAt, user.fullName].join('  ')
-				);
-				console.log(rows.length > 0 ? rows.join('\n') : 'No users yet.');
-			});
+			return withStore(
+				async () => {
+					const { users } = await listUsers('', 1, Number.MAX_SAFE_INTEGER);
+					if (users.length === 0) return console.log('No users yet.');
+					const rows = users
+						.reverse()
+						.map((user) => [user.username, user.role, user.createdAt, user.fullName]);
+					console.log(table([['USERNAME', 'ROLE', 'CREATED', 'FULL NAME'], ...rows]));
+				},
+				{ reading: true }
+			);
 
 		case 'create':
 			expectArgs(1);
 			return withStore(async () => {
-				const username = validateUsername(positional[0] ?? '');
+				const username = validateUsername(args[0] ?? '');
 				if (username.value === undefined) {
 					throw new UsageError(`Username refused: ${username.error}`);
 				}
-				const password = await readNewPassword(username.value, options.has('password-stdin'));
-				// Without --admin the first account of an empty directory is the admin, as at signup.
-				const user = await createUser(
-					username.value,
-					password,
-					options.has('admin') ? 'admin' : undefined
-				);
-				await record('create-user', user.username);
+				const password = await readNewPassword(username.value, values['password-stdin'] === true);
+				// Without --admin the first account of an empty store is the admin, as at signup.
+				const user = await createUser(username.value, password, values.admin ? 'admin' : undefined);
+				await record('create-user', user.username, `role ${user.role}`);
 				console.log(`Created ${user.role} ${user.username}.`);
 			});
 
 		case 'set-role': {
 			expectArgs(2);
-			const role = positional[1];
+			const role = args[1];
 			if (role !== 'user' && role !== 'admin') throw new UsageError('The role is user or admin');
 			return withStore(async () => {
-				const user = existingUser(positional[0]);
+				const user = await existingUser(args[0]);
 				await setRole(user.id, role);
 				await record('set-role', user.username, `role ${role}`);
 				console.log(`${user.username} is now ${role}.`);
@@ -123,22 +122,23 @@ runCommand(USAGE, async () => {
 		case 'reset-password': {
 			expectArgs(1);
 			// Checked before anything changes: a new link replaces the one already handed over.
-			const origin = originOption(options.get('origin')) ?? config().origin;
+			const origin = originOption(values.origin);
 			return withStore(async () => {
-				const user = existingUser(positional[0]);
+				const user = await existingUser(args[0]);
+				const base = origin ?? config().origin;
 				const token = await createResetToken(user.id);
 				await record('reset-link', user.username);
 				const validFor = describeWait(config().passwordResetSeconds);
 				console.log(`One-time link for ${user.username}, valid for ${validFor}:`);
-				console.log(origin ? new URL(resetPath(token), origin).href : resetPath(token));
-				if (!origin) console.log("(Prefix it with the app's address, or set ORIGIN.)");
+				console.log(base ? new URL(resetPath(token), base).href : resetPath(token));
+				if (!base) console.log("(Prefix it with the app's address, or set ORIGIN.)");
 			});
 		}
 
 		case 'delete':
 			expectArgs(1);
 			return withStore(async () => {
-				const user = existingUser(positional[0]);
+				const user = await existingUser(args[0]);
 				await deleteAccount(user.id);
 				await record('delete-user', user.username);
 				console.log(`Deleted ${user.username}.`);

@@ -1,11 +1,14 @@
-import type { Session } from '$lib/server/session';
-import type { User } from '$lib/server/users';
+import type { IncomingMessage } from 'node:http';
+import type { User } from '$lib/server/accounts/users';
+import type { Session } from '$lib/server/auth/sessions';
 
 declare global {
 	namespace App {
 		interface Locals {
 			user: User | null;
 			session: Session | null;
+			/** The request carried a session cookie, valid or not. */
+			sessionCookie: boolean;
 			/** The request carried a session cookie that is no longer valid. */
 			sessionExpired: boolean;
 		}
@@ -13,6 +16,10 @@ declare global {
 			message: string;
 			/** Quoted in server logs, so a person can report what went wrong. */
 			errorId?: string;
+		}
+		interface Platform {
+			/** adapter-node's request, for the socket address when a proxy header is missing. */
+			req?: IncomingMessage;
 		}
 	}
 }

@@ -1,51 +1,20 @@
-import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import type { HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { identify } from '$lib/server/auth/session-handle';
+import { bodyLimit } from '$lib/server/http/body-limit';
+import { securityHeaders } from '$lib/server/http/headers';
+import { closeConnectionsWhenStopping } from '$lib/server/http/keep-alive';
 import { startServer } from '$lib/server/lifecycle';
-import { validateSessionToken } from '$lib/server/session';
-import {
-	deleteSessionCookie,
-	sessionCookieName,
-	setSessionCookie,
-	wasSignedIn
-} from '$lib/server/session-cookie';
-import { applySecurityHeaders, limitBody, payloadTooLarge } from '$lib/server/security-headers';
-import { StoreWriteError } from '$lib/server/store';
+import { StoreUnavailableError, StoreWriteError } from '$lib/server/store';
+import { installedTools } from '$lib/server/tools';
 
-export const init: ServerInit = startServer;
+export const init: ServerInit = () => startServer(installedTools);
 
-/** Identifies the person behind the request. Deciding what they may see is the routes' job. */
-export const handle: Handle = async ({ event, resolve }) => {
-	const limited = await limitBody(event.request);
-	if (!limited) return payloadTooLarge(event.url.protocol === 'https:');
-	event.request = limited;
-	event.locals.user = null;
-	event.locals.session = null;
-	event.locals.sessionExpired = false;
-	const token = event.cookies.get(sessionCookieName(event.url));
-	if (token !== undefined) {
-		const result = validateSessionToken(token);
-		if (result) {
-			event.locals.user = result.user;
-			event.locals.session = result.session;
-			if (result.refreshed) setSessionCookie(event, token, new Date(result.session.expiresAt));
-		} else {
-			deleteSessionCookie(event);
-			event.locals.sessionExpired = true;
-		}
-	} else {
-		event.locals.sessionExpired = wasSignedIn(event);
-	}
-	const response = await resolve(event);
-	try {
-		applySecurityHeaders(response.headers, {
-			https: event.url.protocol === 'https:',
-			personal:
-				event.locals.user !== null || event.cookies.get(sessionCookieName(event.url)) !== undefined
-		});
-	} catch {
-		// a response with immutable headers (a proxied fetch): leave it as it is
-	}
-	return response;
-};
+/**
+ * Refuse oversized bodies, find out who is asking, add the headers every page needs, and close
+ * connections once the server is stopping.
+ */
+export const handle = sequence(bodyLimit, identify, securityHeaders, closeConnectionsWhenStopping);
 
 /** Never shows internals: the page gets a message and an id, the log gets the details. */
 export const handleError: HandleServerError = ({ error, status, message }) => {
@@ -56,6 +25,10 @@ export const handleError: HandleServerError = ({ error, status, message }) => {
 	if (error instanceof StoreWriteError) {
 		console.error(`[${errorId}] ${error.message}`);
 		return { message: 'Your change could not be saved. Please try again.', errorId };
+	}
+	if (error instanceof StoreUnavailableError) {
+		console.error(`[${errorId}] ${error.message}`);
+		return { message: 'Gatehouse is temporarily unavailable, please try again.', errorId };
 	}
 	console.error(`[${errorId}]`, error);
 	return { message: 'Something went wrong on our side.', errorId };

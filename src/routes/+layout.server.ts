@@ -1,4 +1,4 @@
-import { takeFlash } from '$lib/server/flash';
+import { takeFlash } from '$lib/server/http/flash';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = (event) => {

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, signUp } from '../helpers/client';
 import { startServer, type RunningServer } from '../helpers/server';
+import { storedUser } from '../helpers/stored';
 import { removeDir } from '../helpers/temp-dir';
 import { launchBrowser, newContext, seriousViolations } from './browser';
 
@@ -55,8 +56,7 @@ beforeAll(async () => {
 	await signUp(new Client(server.origin), 'linus', PASSWORD);
 	cookies.admin = admin.cookies.get('session') ?? '';
 	cookies.member = member.cookies.get('session') ?? '';
-	const users = JSON.parse(await fs.readFile(path.join(server.dataDir, 'users.json'), 'utf8'));
-	memberId = users.users.find((user: { username: string }) => user.username === 'grace').id;
+	memberId = (await storedUser(server, 'grace'))?.id ?? '';
 	const link = await admin.post(`/admin/users/${memberId}?/createResetLink`, {});
 	resetPath = /\/reset-password\/[^<"\s]+/.exec(await link.text())?.[0] ?? '';
 	expect(resetPath).not.toBe('');

@@ -1,5 +1,5 @@
 import { isActionFailure, isRedirect, type RequestEvent } from '@sveltejs/kit';
-import type { InvalidForm } from '../../src/lib/server/forms';
+import type { InvalidForm } from '../../src/lib/server/http/forms';
 import { cookieJar, requestEvent, type EventOptions } from './request-event';
 
 export interface ActionOutcome {

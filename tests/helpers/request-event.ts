@@ -51,6 +51,7 @@ export function requestEvent(url: string, options: EventOptions = {}): RequestEv
 	const locals: App.Locals = {
 		user: null,
 		session: null,
+		sessionCookie: false,
 		sessionExpired: false,
 		...options.locals
 	};

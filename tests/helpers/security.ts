@@ -1,8 +1,5 @@
-import type { UserRecord } from '../../src/lib/server/store';
 import { createHash } from 'node:crypto';
-import fs from 'node:fs/promises';
 import http from 'node:http';
-import path from 'node:path';
 import { afterAll, afterEach, beforeAll } from 'vitest';
 import { Client, signUp } from './client';
 import { startServer, type RunningServer, type ServerOptions } from './server';
@@ -76,38 +73,6 @@ export async function signedInUser(
 	const response = await signUp(client, username, password);
 	if (response.status !== 303) throw new Error(`Signup of ${username} failed: ${response.status}`);
 	return { client, username };
-}
-
-/** users.json records, as the store defines them. */
-export type UserOnDisk = UserRecord;
-
-export interface SessionOnDisk {
-	id: string;
-	userId: string;
-	createdAt: string;
-	lastActiveAt: string;
-	expiresAt: string;
-	remember: boolean;
-}
-
-/** A data file's text, '' when it does not exist (yet). */
-export const readDataFile = (server: RunningServer, name: string): Promise<string> =>
-	fs.readFile(path.join(server.dataDir, name), 'utf8').catch(() => '');
-
-export async function usersOnDisk(server: RunningServer): Promise<UserOnDisk[]> {
-	return (JSON.parse(await readDataFile(server, 'users.json')) as { users: UserOnDisk[] }).users;
-}
-
-export async function userOnDisk(
-	server: RunningServer,
-	username: string
-): Promise<UserOnDisk | undefined> {
-	return (await usersOnDisk(server)).find((user) => user.username === username);
-}
-
-export async function sessionsOnDisk(server: RunningServer): Promise<SessionOnDisk[]> {
-	const text = await readDataFile(server, 'sessions.json');
-	return text === '' ? [] : (JSON.parse(text) as { sessions: SessionOnDisk[] }).sessions;
 }
 
 /** What the server stores for a token: its SHA-256, hex. */

@@ -1,15 +1,24 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach } from 'vitest';
+import { useSecretKey } from '../../src/lib/server/config/secret-key';
 import { openStore, useStore, type Store } from '../../src/lib/server/store';
+import { allCollections, registerTools } from '../../src/lib/server/tool';
+import { installedTools } from '../../src/lib/server/tools';
 import { makeTempDir, removeDir } from './temp-dir';
 
 /**
- * Gives each test its own data directory with real files, opened as the app's store.
- * Returns a getter because the store is created in beforeEach.
+ * Gives each test its own data directory with real files, opened as the app's store, the
+ * installed tools registered and a fresh secret key. Returns a getter (the store is made in
+ * beforeEach) that also says where the data lives.
  */
-export function useTempStore(): () => Store {
-	let current: Store | null = null;
+export function useTempStore(): () => Store & { dataDir: string } {
+	let current: (Store & { dataDir: string }) | null = null;
 	beforeEach(async () => {
-		current = await openStore(await makeTempDir());
+		registerTools(installedTools);
+		useSecretKey(randomBytes(32));
+		const dataDir = await makeTempDir();
+		const store = await openStore({ dataDir, databaseUrl: null, collections: allCollections() });
+		current = Object.assign(store, { dataDir });
 		useStore(current);
 	});
 	afterEach(async () => {
@@ -17,6 +26,7 @@ export function useTempStore(): () => Store {
 		await current.close();
 		await removeDir(current.dataDir);
 		useStore(null);
+		useSecretKey(null);
 		current = null;
 	});
 	return () => {

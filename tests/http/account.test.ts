@@ -1,10 +1,8 @@
-import type { UserRecord } from '../../src/lib/server/store';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, logIn, signUp } from '../helpers/client';
 import { startServer, type RunningServer } from '../helpers/server';
 import { removeDir } from '../helpers/temp-dir';
+import { storedFingerprint, storedSessions, storedUser } from '../helpers/stored';
 
 let server: RunningServer;
 
@@ -32,24 +30,8 @@ afterAll(async () => {
 let counter = 0;
 const uniqueName = (base = 'user') => `${base}${Date.now() % 100_000}${counter++}`;
 
-type UserOnDisk = UserRecord;
-
-interface SessionOnDisk {
-	id: string;
-	userId: string;
-}
-
-const dataFile = (name: string) => fs.readFile(path.join(server.dataDir, name), 'utf8');
-const dataFiles = async () => ({
-	users: await dataFile('users.json'),
-	sessions: await dataFile('sessions.json')
-});
-const usersOnDisk = async () =>
-	(JSON.parse(await dataFile('users.json')) as { users: UserOnDisk[] }).users;
-const sessionsOnDisk = async () =>
-	(JSON.parse(await dataFile('sessions.json')) as { sessions: SessionOnDisk[] }).sessions;
-const userOnDisk = async (username: string) =>
-	(await usersOnDisk()).find((user) => user.username === username);
+/** Everything a request could change. */
+const dataFiles = () => storedFingerprint(server, ['users', 'sessions']);
 
 /** A response's HTML without Svelte's hydration markers (`<!--[0-->`), as a reader sees it. */
 async function readPage(response: Response): Promise<string> {
@@ -130,7 +112,7 @@ describe('profile page', () => {
 		for (const link of ['Add your name', 'Write a short bio', 'Add your age']) {
 			expect(html).toContain(`Not set. <a href="/profile/edit">${link}</a>`);
 		}
-		const createdAt = (await userOnDisk(username))?.createdAt ?? '';
+		const createdAt = (await storedUser(server, username))?.createdAt ?? '';
 		const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
 		expect(html).toContain(
 			`<time datetime="${createdAt}">${date.format(new Date(createdAt))}</time>`
@@ -157,7 +139,7 @@ describe('profile page', () => {
 		expect(second).not.toContain('Profile saved.');
 		expect(second).toContain('<dd>Ada Lovelace</dd>');
 
-		expect(await userOnDisk(username)).toMatchObject({
+		expect(await storedUser(server, username)).toMatchObject({
 			fullName: 'Ada Lovelace',
 			bio: 'Line one\nLine two',
 			age: 36
@@ -178,7 +160,7 @@ describe('profile page', () => {
 		const { client } = await person();
 		await client.post('/profile/edit?/save', { fullName: 'Before', bio: '', age: '' });
 		await client.get('/profile');
-		const before = await dataFile('users.json');
+		const before = await storedFingerprint(server, ['users']);
 
 		const response = await client.post('/profile/edit?/save', {
 			fullName: 'Typed name',
@@ -194,7 +176,7 @@ describe('profile page', () => {
 		expect(html).toMatch(/<input[^>]*name="fullName"[^>]*value="Typed name"/);
 		expect(html).toMatch(/<textarea[^>]*name="bio"[^>]*>Typed bio<\/textarea>/);
 		expect(html).toMatch(/<input[^>]*name="age"[^>]*value="151"/);
-		expect(await dataFile('users.json')).toBe(before);
+		expect(await storedFingerprint(server, ['users'])).toBe(before);
 		expect(client.cookies.has('flash')).toBe(false);
 	});
 
@@ -213,7 +195,7 @@ describe('profile page', () => {
 
 	it('ignores posted role, id, username and passwordHash', async () => {
 		const { username, client } = await person();
-		const before = await userOnDisk(username);
+		const before = await storedUser(server, username);
 		const response = await client.post('/profile/edit?/save', {
 			fullName: 'Mallory',
 			bio: '',
@@ -224,8 +206,8 @@ describe('profile page', () => {
 			passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$forged$forged'
 		});
 		expect(response.status).toBe(303);
-		expect(await userOnDisk(username)).toEqual({ ...before, fullName: 'Mallory' });
-		expect(await userOnDisk('someone-else')).toBeUndefined();
+		expect(await storedUser(server, username)).toEqual({ ...before, fullName: 'Mallory' });
+		expect(await storedUser(server, 'someone-else')).toBeUndefined();
 	});
 });
 
@@ -260,7 +242,7 @@ describe('change password', () => {
 	it('refuses a wrong current password with 400 and changes nothing', async () => {
 		const { username, client, device } = await person();
 		const otherDevice = await device();
-		const before = await userOnDisk(username);
+		const before = await storedUser(server, username);
 		const response = await client.post('/account?/changePassword', {
 			currentPassword: 'not the password',
 			newPassword: NEW_PASSWORD,
@@ -270,7 +252,7 @@ describe('change password', () => {
 		const html = await readPage(response);
 		expect(html).toContain('That is not your current password.');
 		expect(html).not.toContain('not the password');
-		expect((await userOnDisk(username))?.passwordHash).toBe(before?.passwordHash);
+		expect((await storedUser(server, username))?.passwordHash).toBe(before?.passwordHash);
 		expect(await homeStatus(otherDevice)).toBe(200);
 	});
 
@@ -280,7 +262,7 @@ describe('change password', () => {
 		['the current password', PASSWORD, 'Choose a password different from the current one.']
 	])('refuses %s with 400', async (_label, newPassword, message) => {
 		const { username, client } = await person();
-		const before = await userOnDisk(username);
+		const before = await storedUser(server, username);
 		const response = await client.post('/account?/changePassword', {
 			currentPassword: PASSWORD,
 			newPassword,
@@ -288,7 +270,7 @@ describe('change password', () => {
 		});
 		expect(response.status).toBe(400);
 		expect(await readPage(response)).toContain(message);
-		expect((await userOnDisk(username))?.passwordHash).toBe(before?.passwordHash);
+		expect((await storedUser(server, username))?.passwordHash).toBe(before?.passwordHash);
 	});
 });
 
@@ -331,7 +313,7 @@ describe('sessions', () => {
 		expect(victimSessionId).toMatch(/^[0-9a-f]+$/);
 
 		const attacker = await person();
-		const before = await dataFile('sessions.json');
+		const before = await storedFingerprint(server, ['sessions']);
 		const response = await attacker.client.post('/account?/endSession', {
 			sessionId: victimSessionId ?? ''
 		});
@@ -339,7 +321,7 @@ describe('sessions', () => {
 		expect(await readPage(response)).toContain(
 			'That session has already ended or is not one of yours.'
 		);
-		expect(await dataFile('sessions.json')).toBe(before);
+		expect(await storedFingerprint(server, ['sessions'])).toBe(before);
 		expect(await homeStatus(victimsOtherDevice)).toBe(200);
 	});
 
@@ -419,7 +401,7 @@ describe('delete account', () => {
 		expect(response.status).toBe(400);
 		expect(await readPage(response)).toContain(message);
 		expect(await dataFiles()).toEqual(before);
-		expect(await userOnDisk(username)).toBeDefined();
+		expect(await storedUser(server, username)).toBeDefined();
 		expect(await homeStatus(client)).toBe(200);
 	});
 
@@ -427,8 +409,10 @@ describe('delete account', () => {
 		const { username, client, device } = await person();
 		const otherDevice = await device();
 		const oldToken = client.cookies.get('session');
-		const userId = (await userOnDisk(username))?.id;
-		expect((await sessionsOnDisk()).filter((session) => session.userId === userId)).toHaveLength(2);
+		const userId = (await storedUser(server, username))?.id;
+		expect(
+			(await storedSessions(server)).filter((session) => session.userId === userId)
+		).toHaveLength(2);
 
 		const response = await client.post('/account?/deleteAccount', {
 			currentPassword: PASSWORD,
@@ -440,8 +424,10 @@ describe('delete account', () => {
 
 		const welcome = await client.get('/');
 		expect(await readPage(welcome)).toContain('Your account has been deleted.');
-		expect(await userOnDisk(username)).toBeUndefined();
-		expect((await sessionsOnDisk()).filter((session) => session.userId === userId)).toEqual([]);
+		expect(await storedUser(server, username)).toBeUndefined();
+		expect((await storedSessions(server)).filter((session) => session.userId === userId)).toEqual(
+			[]
+		);
 		expect(await homeStatus(withToken(oldToken))).toBe(303);
 		expect(await homeStatus(otherDevice)).toBe(303);
 		expect((await logIn(new Client(server.origin), username, PASSWORD)).status).toBe(400);

@@ -1,10 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { dataFiles, readText, readUsers, userNamed } from '../helpers/data-files';
+import {
+	auditText,
+	everythingWritten,
+	storedFingerprint,
+	storedSessions,
+	storedUser,
+	storedUsers
+} from '../helpers/stored';
 import type { UserRecord } from '../../src/lib/server/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/lib/server/password';
+import { hashPassword } from '../../src/lib/server/auth/password';
 import { runScript } from '../helpers/cli';
 import { Client, logIn, signUp } from '../helpers/client';
 import { startServer, type RunningServer, type ServerOptions } from '../helpers/server';
@@ -47,9 +54,7 @@ interface AuditLine {
 }
 
 async function sessionCount(dataDir: string, userId: string): Promise<number> {
-	const { sessions } = JSON.parse(await readText(dataDir, 'sessions.json')) as {
-		sessions: { userId: string }[];
-	};
+	const sessions = await storedSessions(dataDir);
 	return sessions.filter((session) => session.userId === userId).length;
 }
 
@@ -94,7 +99,7 @@ async function aliceAndBob(options: ServerOptions = {}) {
 	const server = await start(options);
 	const alice = await signedUp(server, 'alice');
 	const bob = await signedUp(server, 'bob');
-	const users = await readUsers(server.dataDir);
+	const users = await storedUsers(server.dataDir);
 	const idOf = (username: string) => users.find((user) => user.username === username)?.id ?? '';
 	return { server, alice, bob, aliceId: idOf('alice'), bobId: idOf('bob') };
 }
@@ -104,6 +109,7 @@ const resetLinkIn = (html: string) => /<code class="link">([^<]+)<\/code>/.exec(
 const tableUsernames = (html: string) =>
 	[...html.matchAll(/<a href="\/admin\/users\/[^"]+">([^<]+)<\/a>/g)].map((match) => match[1]);
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
+const isSignedInAt = async (client: Client) => (await client.get('/home')).status === 200;
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function createResetLink(admin: Client, userId: string): Promise<string> {
@@ -123,13 +129,13 @@ describe('the first account', () => {
 		const server = await start();
 		expect(await (await new Client(server.origin).get('/signup')).text()).toContain(FIRST_ACCOUNT);
 		const alice = await signedUp(server, 'alice');
-		expect((await userNamed(server.dataDir, 'alice'))?.role).toBe('admin');
+		expect((await storedUser(server.dataDir, 'alice'))?.role).toBe('admin');
 
 		expect(await (await new Client(server.origin).get('/signup')).text()).not.toContain(
 			FIRST_ACCOUNT
 		);
 		const bob = await signedUp(server, 'bob');
-		expect((await userNamed(server.dataDir, 'bob'))?.role).toBe('user');
+		expect((await storedUser(server.dataDir, 'bob'))?.role).toBe('user');
 
 		expect(hasAdminLink(await (await alice.get('/home')).text())).toBe(true);
 		expect(hasAdminLink(await (await bob.get('/home')).text())).toBe(false);
@@ -143,7 +149,7 @@ describe('the first account', () => {
 			names.map((name) => signUp(new Client(server.origin), name, PASSWORD))
 		);
 		expect(responses.map((response) => response.status)).toEqual(names.map(() => 303));
-		const roles = (await readUsers(server.dataDir)).map((user) => user.role);
+		const roles = (await storedUsers(server.dataDir)).map((user) => user.role);
 		expect(roles.sort()).toEqual(['admin', 'user', 'user', 'user', 'user']);
 	});
 });
@@ -163,13 +169,13 @@ describe('who may use the admin area', () => {
 	async function threeUsers() {
 		const setup = await aliceAndBob();
 		await signedUp(setup.server, 'carol');
-		const carolId = (await userNamed(setup.server.dataDir, 'carol'))?.id ?? '';
+		const carolId = (await storedUser(setup.server.dataDir, 'carol'))?.id ?? '';
 		return { ...setup, carolId };
 	}
 
 	it('sends a visitor to the login page from every admin page and action', async () => {
 		const { server, aliceId, bobId, carolId } = await threeUsers();
-		const before = await dataFiles(server.dataDir);
+		const before = await storedFingerprint(server.dataDir);
 		const visitor = new Client(server.origin);
 		for (const page of ['/admin', `/admin/users/${aliceId}`, '/admin?q=al&page=2']) {
 			const response = await visitor.get(page);
@@ -183,12 +189,12 @@ describe('who may use the admin area', () => {
 			expect(response.status, action).toBe(303);
 			expect(response.headers.get('location'), action).toMatch(/^\/login\?redirectTo=%2Fadmin/);
 		}
-		expect(await dataFiles(server.dataDir)).toEqual(before);
+		expect(await storedFingerprint(server.dataDir)).toEqual(before);
 	});
 
 	it('answers a signed-in user with 403 for every admin page and action, changing nothing', async () => {
 		const { server, alice, bob, aliceId, bobId, carolId } = await threeUsers();
-		const before = await dataFiles(server.dataDir);
+		const before = await storedFingerprint(server.dataDir);
 		for (const page of ['/admin', `/admin/users/${aliceId}`, `/admin/users/${bobId}`]) {
 			const response = await bob.get(page);
 			expect(response.status, page).toBe(403);
@@ -210,7 +216,7 @@ describe('who may use the admin area', () => {
 				error: { message: ADMINS_ONLY }
 			});
 		}
-		expect(await dataFiles(server.dataDir)).toEqual(before);
+		expect(await storedFingerprint(server.dataDir)).toEqual(before);
 		expect((await alice.get('/admin')).status).toBe(200);
 	});
 
@@ -309,7 +315,7 @@ describe('the users table', () => {
 describe('the last admin', () => {
 	it('cannot be demoted or deleted, neither from the admin page nor from /account', async () => {
 		const { server, alice, bob, aliceId, bobId } = await aliceAndBob();
-		const before = await readText(server.dataDir, 'users.json');
+		const before = await storedFingerprint(server.dataDir, ['users']);
 		const attempts = [
 			await alice.post(`/admin/users/${aliceId}?/setRole`, { role: 'user' }),
 			await alice.post(`/admin/users/${aliceId}?/deleteUser`, { confirm: 'alice' }),
@@ -319,7 +325,7 @@ describe('the last admin', () => {
 			expect(response.status).toBe(400);
 			expect(await response.text()).toContain(ONLY_ADMIN);
 		}
-		expect(await readText(server.dataDir, 'users.json')).toBe(before);
+		expect(await storedFingerprint(server.dataDir, ['users'])).toBe(before);
 		expect((await alice.get('/admin')).status).toBe(200);
 
 		const promote = await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'admin' });
@@ -327,14 +333,14 @@ describe('the last admin', () => {
 		expect(promote.headers.get('location')).toBe(`/admin/users/${bobId}`);
 		const stepDown = await alice.post(`/admin/users/${aliceId}?/setRole`, { role: 'user' });
 		expect(stepDown.status).toBe(303);
-		expect((await userNamed(server.dataDir, 'alice'))?.role).toBe('user');
+		expect((await storedUser(server.dataDir, 'alice'))?.role).toBe('user');
 		expect((await alice.get('/admin')).status).toBe(403);
 
 		// now bob is the only admin, and the same rule protects him
 		const bobStepsDown = await bob.post(`/admin/users/${bobId}?/setRole`, { role: 'user' });
 		expect(bobStepsDown.status).toBe(400);
 		expect(await bobStepsDown.text()).toContain(ONLY_ADMIN);
-		expect((await userNamed(server.dataDir, 'bob'))?.role).toBe('admin');
+		expect((await storedUser(server.dataDir, 'bob'))?.role).toBe('admin');
 	});
 });
 
@@ -350,7 +356,7 @@ describe('changes to a signed-in user', () => {
 		const unknownRole = await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'root' });
 		expect(unknownRole.status).toBe(400);
 		expect(await unknownRole.text()).toContain('Choose the role user or admin.');
-		expect((await userNamed(server.dataDir, 'bob'))?.role).toBe('admin');
+		expect((await storedUser(server.dataDir, 'bob'))?.role).toBe('admin');
 
 		expect((await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'user' })).status).toBe(303);
 		expect((await bob.get('/admin')).status).toBe(403);
@@ -366,14 +372,14 @@ describe('changes to a signed-in user', () => {
 		const wrong = await alice.post(`/admin/users/${bobId}?/deleteUser`, { confirm: 'alice' });
 		expect(wrong.status).toBe(400);
 		expect(await wrong.text()).toContain('Type bob to confirm.');
-		expect(await userNamed(server.dataDir, 'bob')).toBeDefined();
+		expect(await storedUser(server.dataDir, 'bob')).toBeDefined();
 		expect((await bob.get('/home')).status).toBe(200);
 
 		const remove = await alice.post(`/admin/users/${bobId}?/deleteUser`, { confirm: 'bob' });
 		expect(remove.status).toBe(303);
 		expect(remove.headers.get('location')).toBe('/admin');
 		expect(await (await alice.get('/admin')).text()).toContain('bob was deleted.');
-		expect(await userNamed(server.dataDir, 'bob')).toBeUndefined();
+		expect(await storedUser(server.dataDir, 'bob')).toBeUndefined();
 		expect(await sessionCount(server.dataDir, bobId)).toBe(0);
 
 		const next = await bob.get('/home');
@@ -382,7 +388,7 @@ describe('changes to a signed-in user', () => {
 		expect(bob.cookies.has('session')).toBe(false);
 		// the name is free again, for a new account that is no admin
 		await signedUp(server, 'bob');
-		expect((await userNamed(server.dataDir, 'bob'))?.role).toBe('user');
+		expect((await storedUser(server.dataDir, 'bob'))?.role).toBe('user');
 	});
 
 	it('ends every session of a user, who can log in again', async () => {
@@ -413,9 +419,8 @@ describe('password reset links', () => {
 		const link = await createResetLink(alice, bobId);
 		expect(link).toMatch(new RegExp(`^${server.origin}/reset-password/${bobId}\\.[a-z2-7]{32}$`));
 		const secret = link.split('.').at(-1) ?? '';
-		const usersFile = await readText(server.dataDir, 'users.json');
-		expect(usersFile).not.toContain(secret);
-		expect((await userNamed(server.dataDir, 'bob'))?.passwordReset?.secretHash).toBe(
+		expect(JSON.stringify(await everythingWritten(server))).not.toContain(secret);
+		expect((await storedUser(server.dataDir, 'bob'))?.passwordReset?.secretHash).toBe(
 			sha256Hex(secret)
 		);
 		expect(await (await alice.get(`/admin/users/${bobId}`)).text()).toContain('A link is pending.');
@@ -447,7 +452,7 @@ describe('password reset links', () => {
 		await loggedIn(server, 'bob', NEW_PASSWORD);
 
 		// the same link a second time
-		const hashAfterReset = (await userNamed(server.dataDir, 'bob'))?.passwordHash;
+		const hashAfterReset = (await storedUser(server.dataDir, 'bob'))?.passwordHash;
 		const again = await visitor.get(new URL(link).pathname);
 		const againHtml = await again.text();
 		expect(againHtml).toContain(LINK_INVALID);
@@ -455,7 +460,7 @@ describe('password reset links', () => {
 		const reuse = await setPassword(visitor, link, 'a third password here');
 		expect(reuse.status).toBe(400);
 		expect(await reuse.text()).toContain(LINK_INVALID);
-		expect((await userNamed(server.dataDir, 'bob'))?.passwordHash).toBe(hashAfterReset);
+		expect((await storedUser(server.dataDir, 'bob'))?.passwordHash).toBe(hashAfterReset);
 		await loggedIn(server, 'bob', NEW_PASSWORD);
 	});
 
@@ -464,7 +469,7 @@ describe('password reset links', () => {
 		const replaced = await createResetLink(alice, bobId);
 		const link = await createResetLink(alice, bobId);
 		const secret = link.split('.').at(-1) ?? '';
-		const before = await readText(server.dataDir, 'users.json');
+		const before = await storedFingerprint(server.dataDir, ['users']);
 		const visitor = new Client(server.origin);
 		const tokens = [
 			new URL(replaced).pathname.split('/').at(-1) ?? '',
@@ -491,7 +496,7 @@ describe('password reset links', () => {
 			expect(post.status, token).toBe(400);
 			expect(await post.text(), token).toContain(LINK_INVALID);
 		}
-		expect(await readText(server.dataDir, 'users.json')).toBe(before);
+		expect(await storedFingerprint(server.dataDir, ['users'])).toBe(before);
 		expect((await setPassword(visitor, link, NEW_PASSWORD)).status).toBe(303);
 		await loggedIn(server, 'bob', NEW_PASSWORD);
 	});
@@ -524,7 +529,7 @@ describe('with ALLOW_SIGNUP=false', () => {
 		);
 		expect(created.code).toBe(0);
 		const server = await start({ dataDir, env: { ALLOW_SIGNUP: 'false' } });
-		const before = await dataFiles(dataDir);
+		const before = await storedFingerprint(dataDir);
 
 		const visitor = new Client(server.origin);
 		const signupPage = await (await visitor.get('/signup')).text();
@@ -534,7 +539,7 @@ describe('with ALLOW_SIGNUP=false', () => {
 		expect(refused.status).toBe(403);
 		expect(await refused.text()).toContain('Signing up is closed here.');
 		expect(visitor.cookies.has('session')).toBe(false);
-		expect(await dataFiles(dataDir)).toEqual(before);
+		expect(await storedFingerprint(dataDir)).toEqual(before);
 
 		const root = await loggedIn(server, 'root');
 		const create = await root.post('/admin?/createUser', { username: ' NewBie ' });
@@ -542,14 +547,14 @@ describe('with ALLOW_SIGNUP=false', () => {
 		const html = await create.text();
 		expect(html).toContain('Account <strong>newbie</strong> created.');
 		const link = resetLinkIn(html);
-		expect((await userNamed(dataDir, 'newbie'))?.role).toBe('user');
+		expect((await storedUser(dataDir, 'newbie'))?.role).toBe('user');
 
 		const taken = await root.post('/admin?/createUser', { username: 'newbie' });
 		expect(taken.status).toBe(400);
 		expect(await taken.text()).toContain('That username is already taken.');
 		const bad = await root.post('/admin?/createUser', { username: 'no spaces allowed' });
 		expect(bad.status).toBe(400);
-		expect(await userNamed(dataDir, 'no spaces allowed')).toBeUndefined();
+		expect(await storedUser(dataDir, 'no spaces allowed')).toBeUndefined();
 
 		const newbie = new Client(server.origin);
 		expect(await (await newbie.get(new URL(link).pathname)).text()).toContain(
@@ -563,7 +568,7 @@ describe('with ALLOW_SIGNUP=false', () => {
 
 		const asAdmin = await root.post('/admin?/createUser', { username: 'deputy', role: 'admin' });
 		expect(asAdmin.status).toBe(200);
-		expect((await userNamed(dataDir, 'deputy'))?.role).toBe('admin');
+		expect((await storedUser(dataDir, 'deputy'))?.role).toBe('admin');
 	});
 });
 
@@ -582,11 +587,11 @@ describe('the audit log', () => {
 		expect((await logIn(new Client(server.origin), forged, wrongPassword)).status).toBe(400);
 		await loggedIn(server, 'bob');
 		const alice = await loggedIn(server, 'alice');
-		const bobId = (await userNamed(dataDir, 'bob'))?.id ?? '';
+		const bobId = (await storedUser(dataDir, 'bob'))?.id ?? '';
 		const link = await createResetLink(alice, bobId);
 		expect((await setPassword(new Client(server.origin), link, NEW_PASSWORD)).status).toBe(303);
 
-		const log = await readText(dataDir, 'audit.log');
+		const log = await auditText(dataDir);
 		expect((await fs.stat(path.join(dataDir, 'audit.log'))).mode & 0o777).toBe(0o600);
 		const lines = log.trimEnd().split('\n');
 		const entries = lines.map((line) => JSON.parse(line) as AuditLine);
@@ -608,11 +613,67 @@ describe('the audit log', () => {
 			expect(log).not.toContain(secret);
 		}
 
+		// the admin page says it in words, newest first
 		const adminPage = await (await alice.get('/admin')).text();
-		const shown = ['password.reset', 'admin.reset-link', 'login.failure'].map((action) =>
-			adminPage.indexOf(`<td>${action}</td>`)
-		);
+		const shown = [
+			'bob set a new password with a reset link',
+			'alice made a password reset link for bob',
+			'Failed sign-in as bob'
+		].map((sentence) => adminPage.indexOf(`<td>${sentence}</td>`));
 		expect(shown.every((index) => index > 0)).toBe(true);
 		expect(shown).toEqual([...shown].sort((a, b) => a - b));
+	});
+
+	it('records what people do to their own accounts, in words on the admin page', async () => {
+		const { server, alice, bob, aliceId } = await aliceAndBob();
+		const bobOnPhone = await loggedIn(server, 'bob');
+		await loggedIn(server, 'bob');
+		const listed = await (await bob.get('/account')).text();
+		const otherSession = /name="sessionId" value="([0-9a-f]+)"/.exec(listed)?.[1] ?? '';
+		expect((await bob.post('/account?/endSession', { sessionId: otherSession })).status).toBe(303);
+		expect((await bob.post('/account?/endOtherSessions', {})).status).toBe(303);
+		const change = await bob.post('/account?/changePassword', {
+			currentPassword: PASSWORD,
+			newPassword: NEW_PASSWORD,
+			confirmPassword: NEW_PASSWORD
+		});
+		expect(change.status).toBe(303);
+		const deletion = await bob.post('/account?/deleteAccount', {
+			currentPassword: NEW_PASSWORD,
+			confirm: 'yes'
+		});
+		expect(deletion.status).toBe(303);
+		expect(await isSignedInAt(bobOnPhone)).toBe(false);
+		expect((await alice.post(`/admin/users/${aliceId}?/endSessions`, {})).status).toBe(303);
+
+		const actions = (await auditText(server))
+			.trimEnd()
+			.split('\n')
+			.map((line) => JSON.parse(line));
+		expect(actions.map((entry) => `${entry.actor} ${entry.action}`)).toEqual(
+			expect.arrayContaining([
+				'alice account.signup',
+				'bob account.signup',
+				'bob sessions.end-one',
+				'bob sessions.end-others',
+				'bob password.change',
+				'bob account.delete',
+				'alice admin.end-sessions'
+			])
+		);
+		const admin = await loggedIn(server, 'alice');
+		const page = await (await admin.get('/admin')).text();
+		for (const sentence of [
+			'alice signed up as the first admin',
+			'bob signed up',
+			'bob signed out one of their other sessions',
+			'bob signed out all their other sessions',
+			'bob changed their password',
+			'bob deleted their account',
+			'alice signed alice out everywhere'
+		]) {
+			expect(page).toContain(`<td>${sentence}</td>`);
+		}
+		expect(page).not.toContain(NEW_PASSWORD);
 	});
 });

@@ -1,9 +1,8 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, signUp } from '../helpers/client';
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm';
 import { startServer, type RunningServer } from '../helpers/server';
+import { readStored } from '../helpers/stored';
 import { removeDir } from '../helpers/temp-dir';
 
 const PASSWORD = 'plum ferry lantern';
@@ -47,10 +46,11 @@ async function newChat(client: Client): Promise<string> {
 }
 
 /** Sends a message as the page's JavaScript does; returns the events in arrival order. */
-async function stream(client: Client, chatPath: string, content: string) {
+async function stream(client: Client, chatPath: string, content: string, origin = client.origin) {
 	const response = await client.request(`${chatPath}/stream`, {
 		method: 'POST',
-		headers: { 'content-type': 'application/json' },
+		// a browser's fetch sends its page's origin with every POST
+		headers: { 'content-type': 'application/json', origin },
 		body: JSON.stringify({ content })
 	});
 	const text = await response.text();
@@ -158,6 +158,24 @@ describe('chat', () => {
 		expect(statuses[8]).toBe(429);
 		const limited = await stream(client, chatPath, 'one more');
 		expect(limited.text).toContain('8 messages in a minute');
+		expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+		// the form that works without JavaScript answers the same way
+		const form = await client.post(`${chatPath}?/send`, { content: 'and without script' });
+		expect(form.status).toBe(429);
+		expect(Number(form.headers.get('retry-after'))).toBeGreaterThan(0);
+		expect(await form.text()).toContain('8 messages in a minute');
+	});
+
+	it('refuses a stream request from another site, storing nothing', async () => {
+		const client = await person();
+		const chatPath = await newChat(client);
+		const before = (await readStored(server)).chats;
+		const foreign = await stream(client, chatPath, 'sent from elsewhere', 'https://evil.example');
+		expect(foreign.status).toBe(403);
+		const missing = await stream(client, chatPath, 'sent with no origin', '');
+		expect(missing.status).toBe(403);
+		expect((await readStored(server)).chats).toEqual(before);
+		expect(JSON.stringify(before)).not.toContain('sent from elsewhere');
 	});
 
 	it('renames and deletes a chat', async () => {
@@ -179,12 +197,11 @@ describe('chat', () => {
 			'remember this',
 			'Echo: remember this'
 		]);
-		const chats = () =>
-			fs.readFile(path.join(server.dataDir, 'chats.json'), 'utf8').then((t) => JSON.parse(t));
+		const storedChatIds = async () => (await readStored(server)).chats.map((chat) => chat.id);
 		const id = chatPath.split('/').pop();
-		expect((await chats()).chats.some((c: { id: string }) => c.id === id)).toBe(true);
+		expect(await storedChatIds()).toContain(id);
 		await client.post('/account?/deleteAccount', { currentPassword: PASSWORD, confirm: 'yes' });
-		expect((await chats()).chats.some((c: { id: string }) => c.id === id)).toBe(false);
+		expect(await storedChatIds()).not.toContain(id);
 	});
 });
 

@@ -1,9 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { dataFiles, readText, readUsers, userNamed } from '../helpers/data-files';
+import {
+	auditText,
+	everythingWritten,
+	storedFingerprint,
+	storedSessions,
+	storedUser,
+	storedUsers
+} from '../helpers/stored';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../src/lib/server/password';
+import { hashPassword, verifyPassword } from '../../src/lib/server/auth/password';
 import { runScript, type CommandResult } from '../helpers/cli';
 import { Client, logIn } from '../helpers/client';
 import { startServer, type RunningServer } from '../helpers/server';
@@ -78,7 +85,7 @@ describe('users create and list', () => {
 		const user = await users(dataDir, ['create', 'bob', '--password-stdin'], PASSWORD);
 		expect(user).toMatchObject({ code: 0, stdout: 'Created user bob.\n' });
 
-		const stored = await readUsers(dataDir);
+		const stored = await storedUsers(dataDir);
 		expect(stored.map(({ username, role }) => ({ username, role }))).toEqual([
 			{ username: 'alice', role: 'admin' },
 			{ username: 'bob', role: 'user' }
@@ -88,14 +95,14 @@ describe('users create and list', () => {
 			// the line break that ends the input is not part of the password
 			expect(await verifyPassword(record.passwordHash, PASSWORD)).toBe(true);
 		}
-		expect(await readText(dataDir, 'users.json')).not.toContain(PASSWORD);
+		expect(JSON.stringify(await everythingWritten(dataDir))).not.toContain(PASSWORD);
 
 		const list = await users(dataDir, ['list']);
 		expect(list.code).toBe(0);
 		expect(list.stdout).toMatch(/^alice\s+admin\s+\d{4}-\d\d-\d\dT/m);
 		expect(list.stdout).toMatch(/^bob\s+user\s+\d{4}-\d\d-\d\dT/m);
 
-		const log = (await readText(dataDir, 'audit.log')).trimEnd().split('\n');
+		const log = (await auditText(dataDir)).trimEnd().split('\n');
 		expect(log.map((line) => JSON.parse(line) as unknown)).toEqual([
 			expect.objectContaining({
 				actor: 'cli',
@@ -109,7 +116,7 @@ describe('users create and list', () => {
 
 	it('refuses a short password, a taken name and a missing password', async () => {
 		const dirs = await Promise.all([aliceAndBob(), aliceAndBob(), aliceAndBob()]);
-		const before = await Promise.all(dirs.map(({ dataDir }) => dataFiles(dataDir)));
+		const before = await Promise.all(dirs.map(({ dataDir }) => storedFingerprint(dataDir)));
 		const [short, taken, noTerminal] = await Promise.all([
 			users(dirs[0]?.dataDir ?? '', ['create', 'carol', '--password-stdin'], 'short'),
 			users(dirs[1]?.dataDir ?? '', ['create', 'BOB', '--password-stdin'], PASSWORD),
@@ -121,7 +128,9 @@ describe('users create and list', () => {
 		expect(taken.stderr).toContain('That username is already taken');
 		expect(noTerminal.code).toBe(1);
 		expect(noTerminal.stderr).toContain('use --password-stdin');
-		expect(await Promise.all(dirs.map(({ dataDir }) => dataFiles(dataDir)))).toEqual(before);
+		expect(await Promise.all(dirs.map(({ dataDir }) => storedFingerprint(dataDir)))).toEqual(
+			before
+		);
 	});
 });
 
@@ -130,16 +139,16 @@ describe('users set-role and delete', () => {
 		const { dataDir } = await aliceAndBob();
 		const promote = await users(dataDir, ['set-role', 'BOB', 'admin']);
 		expect(promote).toMatchObject({ code: 0, stdout: 'bob is now admin.\n' });
-		expect((await userNamed(dataDir, 'bob'))?.role).toBe('admin');
+		expect((await storedUser(dataDir, 'bob'))?.role).toBe('admin');
 		const stepDown = await users(dataDir, ['set-role', 'alice', 'user']);
 		expect(stepDown.code).toBe(0);
-		expect((await userNamed(dataDir, 'alice'))?.role).toBe('user');
+		expect((await storedUser(dataDir, 'alice'))?.role).toBe('user');
 
-		const before = await dataFiles(dataDir);
+		const before = await storedFingerprint(dataDir);
 		const last = await users(dataDir, ['set-role', 'bob', 'user']);
 		expect(last.code).toBe(1);
 		expect(last.stderr).toContain(ONLY_ADMIN);
-		expect(await dataFiles(dataDir)).toEqual(before);
+		expect(await storedFingerprint(dataDir)).toEqual(before);
 	});
 
 	it('deletes a user with their sessions, but not the last admin', async () => {
@@ -158,17 +167,15 @@ describe('users set-role and delete', () => {
 
 		const removed = await users(dataDir, ['delete', 'bob']);
 		expect(removed).toMatchObject({ code: 0, stdout: 'Deleted bob.\n' });
-		expect((await readUsers(dataDir)).map((user) => user.username)).toEqual(['alice']);
-		const left = JSON.parse(await readText(dataDir, 'sessions.json')) as {
-			sessions: { id: string }[];
-		};
-		expect(left.sessions.map((kept) => kept.id)).toEqual([sessions[0]?.id]);
+		expect((await storedUsers(dataDir)).map((user) => user.username)).toEqual(['alice']);
+		const left = await storedSessions(dataDir);
+		expect(left.map((kept) => kept.id)).toEqual([sessions[0]?.id]);
 
-		const before = await dataFiles(dataDir);
+		const before = await storedFingerprint(dataDir);
 		const last = await users(dataDir, ['delete', 'alice']);
 		expect(last.code).toBe(1);
 		expect(last.stderr).toContain(ONLY_ADMIN);
-		expect(await dataFiles(dataDir)).toEqual(before);
+		expect(await storedFingerprint(dataDir)).toEqual(before);
 	});
 });
 
@@ -194,20 +201,19 @@ describe('users reset-password', () => {
 		expect(withNeither.stdout).toMatch(linkPattern('', bare.ids.bob ?? ''));
 		expect(withNeither.stdout).toContain('set ORIGIN');
 
-		const stored = await readText(flag.dataDir, 'users.json');
-		expect(stored).not.toContain(secret);
-		expect((await userNamed(flag.dataDir, 'bob'))?.passwordReset?.secretHash).toBe(
+		expect(JSON.stringify(await everythingWritten(flag.dataDir))).not.toContain(secret);
+		expect((await storedUser(flag.dataDir, 'bob'))?.passwordReset?.secretHash).toBe(
 			sha256Hex(secret ?? '')
 		);
-		expect(await readText(flag.dataDir, 'audit.log')).toContain('"action":"cli.reset-link"');
-		expect(await readText(flag.dataDir, 'audit.log')).not.toContain(secret);
+		expect(await auditText(flag.dataDir)).toContain('"action":"cli.reset-link"');
+		expect(await auditText(flag.dataDir)).not.toContain(secret);
 	});
 });
 
 describe('mistakes', () => {
 	it('exits 2 with the usage text on a usage mistake, touching nothing', async () => {
 		const { dataDir } = await aliceAndBob();
-		const before = await dataFiles(dataDir);
+		const before = await storedFingerprint(dataDir);
 		const mistakes = [[], ['create'], ['set-role', 'bob', 'boss'], ['delete', 'bob', '--force']];
 		const results = await Promise.all(mistakes.map((args) => users(dataDir, args)));
 		results.forEach((result, index) => {
@@ -215,16 +221,16 @@ describe('mistakes', () => {
 			expect(result.stderr, mistakes[index]?.join(' ')).toContain(USAGE);
 			expect(result.stdout).toBe('');
 		});
-		expect(await dataFiles(dataDir)).toEqual(before);
+		expect(await storedFingerprint(dataDir)).toEqual(before);
 	});
 
 	it('checks --origin before it replaces an earlier link', async () => {
 		const { dataDir } = await aliceAndBob();
-		const before = await dataFiles(dataDir);
+		const before = await storedFingerprint(dataDir);
 		const result = await users(dataDir, ['reset-password', 'bob', '--origin', 'not a url']);
 		expect(result.code).toBe(2);
 		expect(result.stderr).toContain('--origin');
-		expect(await dataFiles(dataDir)).toEqual(before);
+		expect(await storedFingerprint(dataDir)).toEqual(before);
 	});
 
 	it('exits 1 for a user that does not exist', async () => {
@@ -233,7 +239,7 @@ describe('mistakes', () => {
 			['delete', 'ghost']
 		];
 		const setups = await Promise.all(commands.map(() => aliceAndBob()));
-		const before = await Promise.all(setups.map(({ dataDir }) => dataFiles(dataDir)));
+		const before = await Promise.all(setups.map(({ dataDir }) => storedFingerprint(dataDir)));
 		const results = await Promise.all(
 			commands.map((args, index) => users(setups[index]?.dataDir ?? '', args))
 		);
@@ -241,7 +247,9 @@ describe('mistakes', () => {
 			expect(result.code).toBe(1);
 			expect(result.stderr).toContain('There is no user ghost');
 		}
-		expect(await Promise.all(setups.map(({ dataDir }) => dataFiles(dataDir)))).toEqual(before);
+		expect(await Promise.all(setups.map(({ dataDir }) => storedFingerprint(dataDir)))).toEqual(
+			before
+		);
 	});
 });
 
@@ -254,7 +262,7 @@ describe('with a server', () => {
 		const server = await startServer({ dataDir });
 		running.push(server);
 		const pid = server.process.pid;
-		const before = await dataFiles(dataDir);
+		const before = await storedFingerprint(dataDir);
 		const refusals = await Promise.all([
 			users(dataDir, ['create', 'carol', '--password-stdin'], PASSWORD),
 			users(dataDir, ['set-role', 'bob', 'admin']),
@@ -267,7 +275,7 @@ describe('with a server', () => {
 			expect(refusal.stderr).toContain('Stop it first');
 			expect(refusal.stdout).toBe('');
 		}
-		expect(await dataFiles(dataDir)).toEqual(before);
+		expect(await storedFingerprint(dataDir)).toEqual(before);
 		expect((await logIn(new Client(server.origin), 'alice', PASSWORD)).status).toBe(303);
 
 		expect(await server.stop()).toBe(0);

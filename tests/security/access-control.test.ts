@@ -6,14 +6,12 @@ import {
 	isSignedIn,
 	NEW_PASSWORD,
 	PASSWORD,
-	readDataFile,
 	signedInUser,
 	signUpAdmin,
 	uniqueName,
-	userOnDisk,
-	usersOnDisk,
 	useSharedServer
 } from '../helpers/security';
+import { storedFingerprint, storedUser, storedUsers } from '../helpers/stored';
 
 const server = useSharedServer();
 
@@ -22,17 +20,15 @@ const ADMIN_FULL_NAME = 'Ada Secretadmin';
 let admin: Client;
 let adminId = '';
 
-/** Everything a request could change on disk. */
-const dataFiles = async (target: RunningServer = server()) =>
-	Promise.all(
-		['users.json', 'sessions.json', 'audit.log'].map((name) => readDataFile(target, name))
-	);
+/** Everything a request could change. */
+const dataFiles = (target: RunningServer = server()) =>
+	storedFingerprint(target, ['users', 'sessions', 'audit']);
 
 async function ensureAdmin(): Promise<void> {
 	if (adminId !== '') return;
 	admin = await signUpAdmin(server(), ADMIN_NAME);
 	await admin.post('/profile/edit?/save', { fullName: ADMIN_FULL_NAME, bio: '', age: '' });
-	adminId = (await userOnDisk(server(), ADMIN_NAME))?.id ?? '';
+	adminId = (await storedUser(server(), ADMIN_NAME))?.id ?? '';
 	expect(adminId).not.toBe('');
 }
 
@@ -58,7 +54,7 @@ describe('cross-origin form posts', () => {
 			fromEvil
 		);
 		expect(response.status).toBe(403);
-		expect(await userOnDisk(server(), username)).toBeUndefined();
+		expect(await storedUser(server(), username)).toBeUndefined();
 		expect(await dataFiles()).toEqual(before);
 	});
 
@@ -74,14 +70,14 @@ describe('cross-origin form posts', () => {
 	it('refuses a password change from another origin and keeps the password', async () => {
 		await ensureAdmin();
 		const { client, username } = await signedInUser(server());
-		const hashBefore = (await userOnDisk(server(), username))?.passwordHash;
+		const hashBefore = (await storedUser(server(), username))?.passwordHash;
 		const response = await client.post(
 			'/account?/changePassword',
 			{ currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
 			fromEvil
 		);
 		expect(response.status).toBe(403);
-		expect((await userOnDisk(server(), username))?.passwordHash).toBe(hashBefore);
+		expect((await storedUser(server(), username))?.passwordHash).toBe(hashBefore);
 		expect(await isSignedIn(client)).toBe(true);
 		expect((await logIn(new Client(server().origin), username, PASSWORD)).status).toBe(303);
 	});
@@ -231,17 +227,17 @@ describe('form actions without the right person', () => {
 			expect(response.status).toBe(403);
 			expect(await response.text()).not.toContain('reset-password');
 			expect(await dataFiles()).toEqual(before);
-			const stored = await userOnDisk(server(), ADMIN_NAME);
+			const stored = await storedUser(server(), ADMIN_NAME);
 			expect(stored?.role).toBe('admin');
 			expect(stored?.passwordReset).toBeNull();
-			expect((await usersOnDisk(server())).some((user) => user.username === 'planted')).toBe(false);
+			expect((await storedUsers(server())).some((user) => user.username === 'planted')).toBe(false);
 		}
 	);
 
 	it('takes admin access away on the very next request after a demotion', async () => {
 		await ensureAdmin();
 		const { client, username } = await signedInUser(server());
-		const id = (await userOnDisk(server(), username))?.id ?? '';
+		const id = (await storedUser(server(), username))?.id ?? '';
 		expect((await admin.post(`/admin/users/${id}?/setRole`, { role: 'admin' })).status).toBe(303);
 		expect((await client.get('/admin')).status).toBe(200);
 
@@ -251,7 +247,7 @@ describe('form actions without the right person', () => {
 		expect(await response.text()).not.toContain(ADMIN_FULL_NAME);
 		const create = await client.post('/admin?/createUser', { username: 'planted', role: 'admin' });
 		expect(create.status).toBe(403);
-		expect(await userOnDisk(server(), 'planted')).toBeUndefined();
+		expect(await storedUser(server(), 'planted')).toBeUndefined();
 	});
 
 	it("cannot end another person's session by posting its id", async () => {
@@ -278,7 +274,7 @@ describe('form actions without the right person', () => {
 			expect(response.status).toBe(400);
 			expect(await response.text()).toContain('That username is already taken.');
 			expect(response.headers.getSetCookie()).toEqual([]);
-			const named = (await usersOnDisk(server())).filter((user) => user.username === ADMIN_NAME);
+			const named = (await storedUsers(server())).filter((user) => user.username === ADMIN_NAME);
 			expect(named).toHaveLength(1);
 		}
 	);

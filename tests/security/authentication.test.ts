@@ -10,10 +10,10 @@ import {
 	timed,
 	uniqueName,
 	useOwnServers,
-	userOnDisk,
 	useSharedServer,
 	withoutPerResponseParts
 } from '../helpers/security';
+import { storedUser } from '../helpers/stored';
 
 const server = useSharedServer();
 const ownServer = useOwnServers();
@@ -78,7 +78,7 @@ describe('password rules', () => {
 			expect(response.status).toBe(400);
 			expect(await response.text()).toContain(COMMON);
 			expect(response.headers.getSetCookie()).toEqual([]);
-			expect(await userOnDisk(server(), username)).toBeUndefined();
+			expect(await storedUser(server(), username)).toBeUndefined();
 		}
 	);
 
@@ -87,7 +87,7 @@ describe('password rules', () => {
 		const response = await signUp(new Client(server().origin), username, username.toUpperCase());
 		expect(response.status).toBe(400);
 		expect(await response.text()).toContain(SAME_AS_USERNAME);
-		expect(await userOnDisk(server(), username)).toBeUndefined();
+		expect(await storedUser(server(), username)).toBeUndefined();
 	});
 
 	it('refuses a common password as the new password on /account', async () => {

@@ -5,16 +5,14 @@ import {
 	INCORRECT,
 	PASSWORD,
 	postChunked,
-	readDataFile,
 	signedInUser,
 	signUpAdmin,
 	stillServing,
 	uniqueName,
 	useOwnServers,
-	userOnDisk,
-	usersOnDisk,
 	useSharedServer
 } from '../helpers/security';
+import { readStored, storedUser, storedUsers } from '../helpers/stored';
 
 const server = useSharedServer();
 const ownServer = useOwnServers();
@@ -61,7 +59,7 @@ describe('malformed and oversized form input', () => {
 		]);
 		const text = await expectRefused(await new Client(server().origin).post('/signup', body));
 		expect(text).toContain('sent more than once');
-		expect(await userOnDisk(server(), username)).toBeUndefined();
+		expect(await storedUser(server(), username)).toBeUndefined();
 	});
 
 	it('refuses a file where text is expected', async () => {
@@ -71,7 +69,7 @@ describe('malformed and oversized form input', () => {
 		form.append('confirmPassword', PASSWORD);
 		const text = await expectRefused(await new Client(server().origin).post('/signup', form));
 		expect(text).toContain('must be text, not a file');
-		expect(await userOnDisk(server(), 'fileuser')).toBeUndefined();
+		expect(await storedUser(server(), 'fileuser')).toBeUndefined();
 	});
 
 	it.each([
@@ -82,7 +80,7 @@ describe('malformed and oversized form input', () => {
 		['U+0085 (next line)', 'ab\u0085cd']
 	])('refuses a username containing %s', async (_, username) => {
 		await expectRefused(await signUp(new Client(server().origin), username, PASSWORD));
-		const names = (await usersOnDisk(server())).map((user) => user.username);
+		const names = (await storedUsers(server())).map((user) => user.username);
 		expect(names.filter((name) => name.startsWith('ab'))).toEqual([]);
 	});
 
@@ -152,11 +150,11 @@ describe('malformed and oversized form input', () => {
 		['a 5,000-digit number', '9'.repeat(5000)]
 	])('refuses the age %s', async (_, age) => {
 		const { client, username } = await signedInUser(server());
-		const before = await userOnDisk(server(), username);
+		const before = await storedUser(server(), username);
 		const response = await client.post('/profile/edit?/save', { fullName: 'A', bio: '', age });
 		expect(response.status).toBe(400);
 		expect(await response.text()).toContain('Enter a whole number from 0 to 150');
-		expect(await userOnDisk(server(), username)).toEqual(before);
+		expect(await storedUser(server(), username)).toEqual(before);
 		expect(await stillServing(server())).toBe(true);
 	});
 });
@@ -164,7 +162,7 @@ describe('malformed and oversized form input', () => {
 describe('mass assignment', () => {
 	it('changes only the profile fields, whatever else the profile form sends', async () => {
 		const { client, username } = await signedInUser(server());
-		const before = await userOnDisk(server(), username);
+		const before = await storedUser(server(), username);
 		expect(before?.role).toBe('user');
 		const response = await client.post('/profile/edit?/save', {
 			fullName: 'Mallory Example',
@@ -178,9 +176,9 @@ describe('mass assignment', () => {
 			passwordReset: '{"secretHash":"00","expiresAt":"2999-01-01T00:00:00.000Z"}'
 		});
 		expect(response.status).toBe(303);
-		const after = await userOnDisk(server(), username);
+		const after = await storedUser(server(), username);
 		expect(after).toEqual({ ...before, fullName: 'Mallory Example', bio: 'Just a bio', age: 42 });
-		expect(await userOnDisk(server(), 'evil')).toBeUndefined();
+		expect(await storedUser(server(), 'evil')).toBeUndefined();
 		expect((await client.get('/admin')).status).toBe(403);
 	});
 
@@ -196,7 +194,7 @@ describe('mass assignment', () => {
 			passwordHash: 'x'
 		});
 		expect(response.status).toBe(303);
-		const stored = await userOnDisk(server(), username);
+		const stored = await storedUser(server(), username);
 		expect(stored?.role).toBe('user');
 		expect(stored?.id).not.toBe('chosen-id');
 		expect(stored?.passwordHash).toMatch(/^\$argon2id\$/);
@@ -215,7 +213,7 @@ describe('usernames that are names of object properties', () => {
 		const client = new Client(server().origin);
 		expect((await logIn(client, name, PASSWORD)).status).toBe(303);
 		expect(await (await client.get('/home')).text()).toContain(`Welcome, ${stored}`);
-		expect((await userOnDisk(server(), stored))?.role).toBe('user');
+		expect((await storedUser(server(), stored))?.role).toBe('user');
 	});
 
 	it('leaves other people, the files and a restart unaffected', async () => {
@@ -230,14 +228,12 @@ describe('usernames that are names of object properties', () => {
 		expect((await new Client(own.origin).get('/')).status).toBe(200);
 		expect((await logIn(new Client(own.origin), bystander, PASSWORD)).status).toBe(303);
 
-		const names = (await usersOnDisk(own)).map((user) => user.username).sort();
+		const names = (await storedUsers(own)).map((user) => user.username).sort();
 		expect(names).toEqual(
 			['theadmin', bystander, ...NAMES.map((name) => name.toLowerCase())].sort()
 		);
-		const limits = JSON.parse(await readDataFile(own, 'limits.json')) as {
-			limits: { id: string }[];
-		};
-		expect(limits.limits.map((limit) => limit.id)).toContain('login-user:__proto__');
+		const { limits } = await readStored(own);
+		expect(limits.map((limit) => limit.id)).toContain('login-user:__proto__');
 
 		expect(await own.stop()).toBe(0);
 		const again = await startServer({ dataDir: own.dataDir });

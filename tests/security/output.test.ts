@@ -65,7 +65,7 @@ describe('escaped output', () => {
 		const attempt = await logIn(new Client(server().origin), `${SCRIPT}${IMG}`, 'whatever pw');
 		expect(attempt.status).toBe(400);
 		const html = await (await admin.get('/admin')).text();
-		expect(html).toContain('login.failure');
+		expect(html).toContain('Failed sign-in as');
 		expect(html).toContain('&lt;script>alert(1)&lt;/script>');
 		expectNoRawMarkup(html);
 	});

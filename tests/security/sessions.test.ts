@@ -6,15 +6,14 @@ import {
 	NEW_PASSWORD,
 	PASSWORD,
 	sessionIdOf,
-	sessionsOnDisk,
 	setCookieLine,
 	setCookieValue,
 	signedInUser,
 	signUpAdmin,
 	uniqueName,
-	userOnDisk,
 	useSharedServer
 } from '../helpers/security';
+import { storedSessions, storedUser } from '../helpers/stored';
 
 const EXPIRED_NOTICE = 'Your session expired, please sign in again.';
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -74,7 +73,7 @@ describe('over plain http', () => {
 				const expires = Date.parse(attribute(line, 'Expires') ?? '');
 				expect(expires).toBeGreaterThan(Date.now());
 
-				const stored = (await sessionsOnDisk(server())).find(
+				const stored = (await storedSessions(server())).find(
 					(session) => session.id === sessionIdOf(token)
 				);
 				expect(stored?.remember).toBe(remember);
@@ -104,7 +103,7 @@ describe('over plain http', () => {
 			attacker.cookies.set('session', planted);
 			expect(await isSignedIn(attacker)).toBe(false);
 			expect(
-				(await sessionsOnDisk(server())).some((session) => session.id === sessionIdOf(planted))
+				(await storedSessions(server())).some((session) => session.id === sessionIdOf(planted))
 			).toBe(false);
 		});
 
@@ -149,7 +148,7 @@ describe('over plain http', () => {
 			expect(response.status).toBe(303);
 			expect(response.headers.get('location')).toMatch(/^\/login\?/);
 			expect(
-				(await sessionsOnDisk(server())).some((session) => session.id === sessionIdOf(token))
+				(await storedSessions(server())).some((session) => session.id === sessionIdOf(token))
 			).toBe(false);
 		});
 
@@ -207,7 +206,7 @@ describe('over plain http', () => {
 			const { client, username } = await signedInUser(server());
 			const phone = new Client(server().origin);
 			await logIn(phone, username, PASSWORD, { remember: 'on' });
-			const id = (await userOnDisk(server(), username))?.id ?? '';
+			const id = (await storedUser(server(), username))?.id ?? '';
 			const page = await (await admin.post(`/admin/users/${id}?/createResetLink`, {})).text();
 			const link = /\/reset-password\/[0-9a-f-]+\.[a-z2-7]{32}/.exec(page)?.[0] ?? '';
 			expect(link).not.toBe('');
@@ -228,6 +227,28 @@ describe('over plain http', () => {
 			expect(await replay.text()).toContain('This link has expired, was already used');
 			expect((await logIn(new Client(server().origin), username, NEW_PASSWORD)).status).toBe(303);
 		});
+	});
+});
+
+describe('site messages', () => {
+	const server = useSharedServer();
+	const PLANTED = 'Security notice: your account is locked, call +1-555-0100';
+
+	it('never shows a message the browser sent in a cookie it made up', async () => {
+		for (const value of [PLANTED, encodeURIComponent(PLANTED), `${btoa(PLANTED)}.forged`]) {
+			const visitor = new Client(server().origin);
+			visitor.cookies.set('flash', value);
+			const page = await (await visitor.get('/login')).text();
+			expect(page).not.toContain('Security notice');
+			expect(page).not.toContain('555-0100');
+		}
+	});
+
+	it('shows the messages the server itself set, once', async () => {
+		const { client } = await signedInUser(server());
+		await client.post('/logout', {});
+		expect(await (await client.get('/')).text()).toContain('You have been logged out.');
+		expect(await (await client.get('/')).text()).not.toContain('You have been logged out.');
 	});
 });
 
@@ -299,7 +320,7 @@ describe('expiry', () => {
 			const { client } = await signedInUser(server());
 			const token = client.cookies.get('session') ?? '';
 			const created = Date.parse(
-				(await sessionsOnDisk(server())).find((session) => session.id === sessionIdOf(token))
+				(await storedSessions(server())).find((session) => session.id === sessionIdOf(token))
 					?.createdAt ?? ''
 			);
 			await sleep(1500);
@@ -335,6 +356,22 @@ describe('over https (ORIGIN=https://...)', () => {
 		expect(attribute(line, 'Path')).toBe('/');
 		expect(attribute(line, 'Domain')).toBeUndefined();
 		expect(await isSignedIn(client)).toBe(true);
+	});
+
+	it('prefixes every cookie with __Host-, so nothing another host sets counts', async () => {
+		const client = new Client(server().origin);
+		const signup = await client.post(
+			'/signup',
+			{ username: uniqueName(), password: PASSWORD, confirmPassword: PASSWORD },
+			asBrowser
+		);
+		const logout = await client.post('/logout', {}, asBrowser);
+		const names = [...signup.headers.getSetCookie(), ...logout.headers.getSetCookie()].map((line) =>
+			line.slice(0, line.indexOf('='))
+		);
+		expect(names).toEqual(expect.arrayContaining(['__Host-session', '__Host-signed-in']));
+		expect(names).toContain('__Host-flash');
+		expect(names.every((name) => name.startsWith('__Host-'))).toBe(true);
 	});
 
 	it('sends Strict-Transport-Security', async () => {

@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Client, logIn, signUp } from '../helpers/client';
+import { RecordingClient, sessionIdOf, useSharedServer } from '../helpers/security';
 import {
-	readDataFile,
-	RecordingClient,
-	sessionIdOf,
-	sessionsOnDisk,
-	userOnDisk,
-	useSharedServer
-} from '../helpers/security';
+	everythingWritten as filesWritten,
+	readStored,
+	storedSessions,
+	storedUser,
+	storedUsers
+} from '../helpers/stored';
 
 // A data directory the server creates itself, so its mode is the server's doing.
 const server = useSharedServer({
@@ -60,7 +60,7 @@ beforeAll(async () => {
 	});
 	expect(change.status).toBe(303);
 
-	const holderId = (await userOnDisk(server(), 'holder'))?.id ?? '';
+	const holderId = (await storedUser(server(), 'holder'))?.id ?? '';
 	const linkPage = await (await admin.post(`/admin/users/${holderId}?/createResetLink`, {})).text();
 	const token = /\/reset-password\/([0-9a-f-]+\.[a-z2-7]{32})/.exec(linkPage)?.[1] ?? '';
 	resetSecret = token.split('.')[1] ?? '';
@@ -78,10 +78,9 @@ beforeAll(async () => {
 
 const tokensSeen = () => clients.flatMap((client) => [...client.tokensSeen]);
 
+/** Every file in the data directory (the journal too) and everything the server printed. */
 async function everythingWritten(): Promise<Record<string, string>> {
-	const written: Record<string, string> = { 'server output': server().output() };
-	for (const name of FILES) written[name] = await readDataFile(server(), name);
-	return written;
+	return { ...(await filesWritten(server())), 'server output': server().output() };
 }
 
 function expectAbsent(written: Record<string, string>, secret: string): void {
@@ -91,12 +90,13 @@ function expectAbsent(written: Record<string, string>, secret: string): void {
 }
 
 describe('secrets at rest and in logs', () => {
-	it('wrote every data file the checks below read', async () => {
+	it('wrote everything the checks below read', async () => {
 		const written = await everythingWritten();
-		for (const name of FILES) expect(written[name]).not.toBe('');
+		for (const name of FILES) expect(written[name]).toBeDefined();
 		expect(written['audit.log']).toContain('login.failure');
 		expect(written['audit.log']).toContain('password.reset');
-		expect(written['limits.json']).toContain('login-user:keeper');
+		const { limits } = await readStored(server());
+		expect(limits.map((limit) => limit.id)).toContain('login-user:keeper');
 	});
 
 	it.each(Object.keys(PASSWORDS) as (keyof typeof PASSWORDS)[])(
@@ -112,7 +112,7 @@ describe('secrets at rest and in logs', () => {
 		const written = await everythingWritten();
 		for (const token of tokens) expectAbsent(written, token);
 		// what is stored instead: the digest of the tokens still in use
-		const stored = new Set((await sessionsOnDisk(server())).map((session) => session.id));
+		const stored = new Set((await storedSessions(server())).map((session) => session.id));
 		expect(tokens.some((token) => stored.has(sessionIdOf(token)))).toBe(true);
 	});
 
@@ -121,20 +121,22 @@ describe('secrets at rest and in logs', () => {
 	});
 
 	it('stores passwords only as argon2id hashes', async () => {
-		const users = JSON.parse(await readDataFile(server(), 'users.json')) as {
-			users: { passwordHash: string }[];
-		};
-		expect(users.users.length).toBe(2);
-		for (const user of users.users) {
+		const users = await storedUsers(server());
+		expect(users.length).toBe(2);
+		for (const user of users) {
 			expect(user.passwordHash).toMatch(/^\$argon2id\$v=19\$m=\d+,t=\d+,p=\d+\$[^$]+\$[^$]+$/);
 		}
 	});
 });
 
 describe('file permissions', () => {
-	it.each(FILES)('creates %s readable by its owner only (0600)', async (name) => {
-		const { mode } = await fs.stat(path.join(server().dataDir, name));
-		expect((mode & 0o777).toString(8)).toBe('600');
+	it('creates every file it writes readable by its owner only (0600)', async () => {
+		const names = Object.keys(await filesWritten(server()));
+		expect(names).toEqual(expect.arrayContaining(FILES));
+		for (const name of names) {
+			const { mode } = await fs.stat(path.join(server().dataDir, name));
+			expect((mode & 0o777).toString(8), name).toBe('600');
+		}
 	});
 
 	it('creates the data directory for its owner only (0700)', async () => {

@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Client, logIn, signUp } from '../helpers/client';
 import { startServer } from '../helpers/server';
-import {
-	INCORRECT,
-	PASSWORD,
-	signUpAdmin,
-	uniqueName,
-	useOwnServers,
-	userOnDisk
-} from '../helpers/security';
+import { INCORRECT, PASSWORD, signUpAdmin, uniqueName, useOwnServers } from '../helpers/security';
+import { storedUser } from '../helpers/stored';
 
 const ownServer = useOwnServers();
 
@@ -96,6 +90,32 @@ describe('failed logins for one username', () => {
 	});
 });
 
+describe('behind a proxy (ADDRESS_HEADER)', () => {
+	it('uses the connection address when the header is missing, never answering 500', async () => {
+		const server = await ownServer({
+			env: { ADDRESS_HEADER: 'x-forwarded-for', XFF_DEPTH: '1', LOGIN_MAX_FAILURES_PER_IP: '2' }
+		});
+		const login = await logIn(new Client(server.origin), 'nobody', 'wrong password here');
+		expect(login.status).toBe(400);
+		expect(await login.text()).toContain(INCORRECT);
+		const signup = await signUp(new Client(server.origin), uniqueName(), PASSWORD);
+		expect(signup.status).toBe(303);
+		expect(server.output()).toContain('ADDRESS_HEADER');
+		// still limited, by the address the connection really comes from
+		await logIn(new Client(server.origin), 'nobody2', 'wrong password here');
+		expect((await logIn(new Client(server.origin), 'nobody3', 'wrong')).status).toBe(429);
+		// with the header, the proxy's word counts
+		const proxied = await logIn(new Client(server.origin), 'nobody4', 'wrong', {});
+		expect(proxied.status).toBe(429);
+		const viaProxy = await new Client(server.origin).post(
+			'/login',
+			{ username: 'nobody5', password: 'wrong' },
+			{ headers: { 'x-forwarded-for': '198.51.100.7' } }
+		);
+		expect(viaProxy.status).toBe(400);
+	});
+});
+
 describe('failed logins from one address', () => {
 	it('refuses a sixth username after five failures spread over five usernames', async () => {
 		const server = await ownServer({ env: { LOGIN_MAX_FAILURES_PER_IP: '5' } });
@@ -148,7 +168,7 @@ describe('signups from one address', () => {
 		expect(retryAfter(response)).toBeGreaterThan(0);
 		expect(await response.text()).toMatch(TOO_MANY);
 		expect(client.cookies.size).toBe(0);
-		expect(await userOnDisk(server, third)).toBeUndefined();
+		expect(await storedUser(server, third)).toBeUndefined();
 	});
 
 	it('is not bypassed by a forged X-Forwarded-For header', async () => {
@@ -163,6 +183,17 @@ describe('signups from one address', () => {
 			statuses.push(response.status);
 		}
 		expect(statuses).toEqual([303, 303, 429]);
+	});
+
+	it('counts a signup refused for a taken name, so usernames cannot be harvested quickly', async () => {
+		const server = await ownServer({ env: { SIGNUP_MAX_PER_IP: '3' } });
+		await signUpAdmin(server, 'taken');
+		const answers: number[] = [];
+		for (let n = 0; n < 4; n++) {
+			answers.push((await signUp(new Client(server.origin), 'taken', PASSWORD)).status);
+		}
+		// one real signup, two answers "that name is taken", then no more answers at all
+		expect(answers).toEqual([400, 400, 429, 429]);
 	});
 
 	// Same shape as the login race: the check runs before the hash, the count after it.

@@ -1,40 +1,50 @@
+import { removeExpiredSessions } from './auth/sessions';
 import { config } from './config';
-import { sweepLimits } from './rate-limit';
-import { sweepSessions } from './session';
-import { openStore, useStore } from './store';
-import { serveBackupRequests } from './store/backup-requests';
+import { stopKeepingAlive } from './http/keep-alive';
+import { loadSecretKey } from './config/secret-key';
+import { limits, openStore, store, useStore } from './store';
+import { allCollections, registerTools, type Tool } from './tool';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
+async function sweep(): Promise<void> {
+	await removeExpiredSessions();
+	await store().update((tx) => tx.of(limits).removeExpired(new Date()));
+}
+
 /**
- * Opens the data directory for this server process. Any problem (bad setting, data directory
- * held by another process, unreadable file) is printed plainly and stops the process: serving
- * on top of it would only lose data.
+ * Starts this server process: settings, the secret key, the tools and the store. Any problem
+ * (a bad setting, a data directory held by another process, an unreadable file) is printed
+ * plainly and stops the process: serving on top of it would only lose data.
  */
-export async function startServer(): Promise<void> {
+export async function startServer(tools: readonly Tool[]): Promise<void> {
 	try {
-		const opened = await openStore(config().dataDir);
+		const settings = config();
+		registerTools(tools);
+		for (const tool of tools) tool.start?.();
+		loadSecretKey(settings);
+		const opened = await openStore({
+			dataDir: settings.dataDir,
+			databaseUrl: settings.databaseUrl,
+			collections: allCollections()
+		});
 		useStore(opened);
 		const sweeper = setInterval(() => {
-			const { limits, llm } = config();
-			sweepLimits({
-				'login-user': limits.loginFailuresPerUser,
-				'login-ip': limits.loginFailuresPerIp,
-				'signup-ip': limits.signupsPerIp,
-				'chat-user': { max: llm.requestsPerMinute, windowSeconds: 60 }
-			});
-			sweepSessions().catch((error: unknown) => console.error('Session sweep failed:', error));
-			opened.limits.flush().catch((error: unknown) => console.error('Limit sweep failed:', error));
+			sweep().catch((error: unknown) => console.error('Sweeping expired records failed:', error));
 		}, SWEEP_INTERVAL_MS);
 		sweeper.unref();
+		const stopping = () => {
+			stopKeepingAlive();
+			console.log('Gatehouse: stopping (finishing the requests in flight)');
+		};
+		process.once('SIGTERM', stopping);
+		process.once('SIGINT', stopping);
 		// adapter-node emits this after it stopped accepting requests and the last one finished.
-		const stopServingBackups = serveBackupRequests(opened);
 		process.once('sveltekit:shutdown' as 'beforeExit', () => {
 			clearInterval(sweeper);
-			stopServingBackups();
 			opened.close().catch((error: unknown) => console.error('Shutdown failed:', error));
 		});
-		console.log(`Gatehouse: data directory ${opened.dataDir}`);
+		console.log(`Gatehouse: data in ${opened.location}`);
 	} catch (error) {
 		console.error(`Gatehouse cannot start.\n${(error as Error).message}`);
 		process.exit(1);

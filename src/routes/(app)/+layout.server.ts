@@ -1,4 +1,4 @@
-import { requireUser } from '$lib/server/guards';
+import { requireUser } from '$lib/server/auth/guards';
 import type { LayoutServerLoad } from './$types';
 
 /** Sends visitors to the login page. Each page's own load and actions check again. */

@@ -1,6 +1,8 @@
 import { redirect } from '@sveltejs/kit';
-import { setFlash } from '$lib/server/flash';
-import { signOut } from '$lib/server/session-cookie';
+import { audit } from '$lib/server/audit/audit';
+import { signOut } from '$lib/server/auth/sign-in';
+import { clientAddress } from '$lib/server/http/client-address';
+import { setFlash } from '$lib/server/http/flash';
 import type { Actions, PageServerLoad } from './$types';
 
 /** A GET only shows a button: a link or an image must never be able to sign someone out. */
@@ -10,9 +12,17 @@ export const load: PageServerLoad = ({ locals }) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const wasSignedIn = event.locals.user !== null;
+		const user = event.locals.user;
 		await signOut(event);
-		if (wasSignedIn) setFlash(event, 'You have been logged out.');
+		if (user) {
+			await audit({
+				actor: user.username,
+				action: 'logout',
+				target: null,
+				ip: clientAddress(event)
+			});
+			setFlash(event, 'You have been logged out.');
+		}
 		redirect(303, '/');
 	}
 };

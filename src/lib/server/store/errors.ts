@@ -9,12 +9,17 @@ export class DataFileError extends Error {
 	}
 }
 
-/** A change could not be written. Memory has been rolled back to what is on disk. */
+/** A change could not be made durable. Nothing of it remains, in memory or on disk. */
 export class StoreWriteError extends Error {
 	override name = 'StoreWriteError';
 }
 
-/** Another record already holds this unique key (for users: the normalised username). */
+/** The database cannot be reached right now; the request may succeed later. */
+export class StoreUnavailableError extends Error {
+	override name = 'StoreUnavailableError';
+}
+
+/** Another record already holds this id or unique value (for users: the normalised username). */
 export class DuplicateKeyError extends Error {
 	override name = 'DuplicateKeyError';
 }

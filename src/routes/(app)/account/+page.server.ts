@@ -1,61 +1,67 @@
-import { redirect } from '@sveltejs/kit';
-import { changePassword, deleteAccount } from '$lib/server/account';
-import { setFlash } from '$lib/server/flash';
-import { invalidFor, readForm, readTextFields } from '$lib/server/forms';
-import { requireUser } from '$lib/server/guards';
-import { verifyPassword } from '$lib/server/password';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
+import { deleteAccount as deleteUser } from '$lib/server/accounts/account-deletion';
 import {
-	absoluteExpiry,
-	invalidateSession,
-	invalidateUserSessions,
-	listUserSessions,
-	publicSessionId
-} from '$lib/server/session';
-import { clearSessionCookies, setSessionCookie } from '$lib/server/session-cookie';
-import { beginPasswordAttempt, passwordRight, passwordWrong } from '$lib/server/throttle';
-import { getUser, LastAdminError, type User } from '$lib/server/users';
-import { fieldErrors, validateConfirmation, validateNewPassword } from '$lib/server/validation';
+	changePassword as setNewPassword,
+	endOtherSessions as signOutOthers
+} from '$lib/server/accounts/credentials';
+import { LastAdminError } from '$lib/server/accounts/roles';
+import { audit } from '$lib/server/audit/audit';
+import { requireUser } from '$lib/server/auth/guards';
+import { checkOwnPassword } from '$lib/server/auth/login';
+import { clearSessionCookies, setSessionCookie } from '$lib/server/auth/session-cookie';
+import { absoluteExpiry } from '$lib/server/auth/session-expiry';
+import { publicSessionId } from '$lib/server/auth/session-tokens';
+import { endSession as endOneSession, listUserSessions } from '$lib/server/auth/sessions';
+import { sessionContext } from '$lib/server/auth/sign-in';
+import { clientAddress } from '$lib/server/http/client-address';
+import { setFlash } from '$lib/server/http/flash';
+import { invalidFor, readForm, readTextFields } from '$lib/server/http/forms';
+import { tooManyAttempts } from '$lib/server/http/rate-limit';
+import {
+	fieldErrors,
+	validateConfirmation,
+	validateNewPassword
+} from '$lib/server/http/validation';
 import { describeUserAgent } from '$lib/user-agent';
-import type { Actions, PageServerLoad, RequestEvent } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
 
-/**
- * The current password guards the account's most powerful actions, so guessing it is limited
- * exactly like guessing at the login form (a stolen session must not become a password oracle).
- */
-async function checkCurrentPassword(
+/** The current password, checked (and limited like a login) before a powerful action. */
+async function confirmPassword(
 	event: RequestEvent,
-	user: User,
+	userId: string,
 	password: string,
 	form: 'changePassword' | 'deleteAccount'
 ) {
-	const started = beginPasswordAttempt(event, user.username, {}, form);
-	if ('blocked' in started) return started.blocked;
-	const record = getUser(user.id);
-	if (!record || !(await verifyPassword(record.passwordHash, password))) {
-		await passwordWrong();
-		return invalidFor(
-			form,
-			'Please correct the marked fields.',
-			{},
-			{
-				currentPassword:
-					form === 'changePassword'
-						? 'That is not your current password.'
-						: 'That is not your password.'
-			}
-		);
+	const check = await checkOwnPassword(event, userId, password);
+	switch (check.outcome) {
+		case 'right':
+			return null;
+		case 'blocked':
+			return invalidFor(form, tooManyAttempts(event, check.retryAfter), {}, {}, 429);
+		case 'busy':
+			return invalidFor(form, check.message, {}, {}, 503);
+		case 'wrong':
+			return invalidFor(
+				form,
+				'Please correct the marked fields.',
+				{},
+				{
+					currentPassword:
+						form === 'changePassword'
+							? 'That is not your current password.'
+							: 'That is not your password.'
+				}
+			);
 	}
-	await passwordRight(started.attempt);
-	return null;
 }
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	const { user, session: current } = requireUser(event);
-	const sessions = listUserSessions(user.id)
+	const sessions = (await listUserSessions(user.id))
 		.map((session) => ({
-			id: publicSessionId(session),
+			id: publicSessionId(session.id),
 			current: session.id === current.id,
 			createdAt: session.createdAt,
 			lastActiveAt: session.lastActiveAt,
@@ -78,101 +84,125 @@ export const load: PageServerLoad = (event) => {
 	};
 };
 
-export const actions: Actions = {
-	changePassword: async (event) => {
-		const { user, session } = requireUser(event);
-		const form = await readForm(event.request);
-		const { values, problem } = readTextFields(form, [
-			'currentPassword',
-			'newPassword',
-			'confirmPassword'
-		]);
-		if (problem) return invalidFor('changePassword', problem);
-		const errors = fieldErrors({
-			currentPassword:
-				values.currentPassword === '' ? { error: 'Enter your current password.' } : { value: '' },
-			newPassword: validateNewPassword(values.newPassword, user.username),
-			confirmPassword: validateConfirmation(values.newPassword, values.confirmPassword)
-		});
-		if (errors)
-			return invalidFor('changePassword', 'Please correct the marked fields.', {}, errors);
+async function changePassword(event: RequestEvent) {
+	const { user, session } = requireUser(event);
+	const form = await readForm(event.request);
+	const { values, problem } = readTextFields(form, [
+		'currentPassword',
+		'newPassword',
+		'confirmPassword'
+	]);
+	if (problem) return invalidFor('changePassword', problem);
+	const errors = fieldErrors({
+		currentPassword:
+			values.currentPassword === '' ? { error: 'Enter your current password.' } : { value: '' },
+		newPassword: validateNewPassword(values.newPassword, user.username),
+		confirmPassword: validateConfirmation(values.newPassword, values.confirmPassword)
+	});
+	if (errors) return invalidFor('changePassword', 'Please correct the marked fields.', {}, errors);
 
-		const wrong = await checkCurrentPassword(event, user, values.currentPassword, 'changePassword');
-		if (wrong) return wrong;
-		if (values.newPassword === values.currentPassword) {
-			return invalidFor(
-				'changePassword',
-				'Please correct the marked fields.',
-				{},
-				{
-					newPassword: 'Choose a password different from the current one.'
-				}
-			);
-		}
-
-		const change = await changePassword(user.id, values.newPassword, {
-			remember: session.remember,
-			ip: event.getClientAddress(),
-			userAgent: event.request.headers.get('user-agent') ?? '',
-			currentSessionId: session.id
-		});
-		setSessionCookie(event, change.token, new Date(change.session.expiresAt));
-		setFlash(
-			event,
-			`Password changed. ${plural(change.otherSessionsEnded, 'other session')} signed out.`
+	const refused = await confirmPassword(event, user.id, values.currentPassword, 'changePassword');
+	if (refused) return refused;
+	if (values.newPassword === values.currentPassword) {
+		return invalidFor(
+			'changePassword',
+			'Please correct the marked fields.',
+			{},
+			{ newPassword: 'Choose a password different from the current one.' }
 		);
-		redirect(303, '/account');
-	},
-
-	endSession: async (event) => {
-		const { user, session: current } = requireUser(event);
-		const form = await readForm(event.request);
-		const { values, problem } = readTextFields(form, ['sessionId']);
-		if (problem) return invalidFor('sessions', problem);
-		// Only this person's own sessions are candidates, whatever id is posted.
-		const target = listUserSessions(user.id).find(
-			(session) => publicSessionId(session) === values.sessionId && session.id !== current.id
-		);
-		if (!target) {
-			return invalidFor('sessions', 'That session has already ended or is not one of yours.');
-		}
-		await invalidateSession(target.id);
-		setFlash(event, 'Signed out of 1 session.');
-		redirect(303, '/account');
-	},
-
-	endOtherSessions: async (event) => {
-		const { user, session } = requireUser(event);
-		const ended = await invalidateUserSessions(user.id, session.id);
-		setFlash(event, `Signed out of ${plural(ended, 'other session')}.`);
-		redirect(303, '/account');
-	},
-
-	deleteAccount: async (event) => {
-		const { user } = requireUser(event);
-		const form = await readForm(event.request);
-		const { values, problem } = readTextFields(form, ['currentPassword', 'confirm']);
-		if (problem) return invalidFor('deleteAccount', problem);
-		const errors = fieldErrors({
-			currentPassword:
-				values.currentPassword === '' ? { error: 'Enter your password.' } : { value: '' },
-			confirm:
-				values.confirm === 'yes'
-					? { value: '' }
-					: { error: 'Tick the box to confirm that the account and its data go for good.' }
-		});
-		if (errors) return invalidFor('deleteAccount', 'Please correct the marked fields.', {}, errors);
-		const wrong = await checkCurrentPassword(event, user, values.currentPassword, 'deleteAccount');
-		if (wrong) return wrong;
-
-		try {
-			await deleteAccount(user.id);
-		} catch (error) {
-			if (!(error instanceof LastAdminError)) throw error;
-			return invalidFor('deleteAccount', error.message);
-		}
-		clearSessionCookies(event);
-		setFlash(event, 'Your account has been deleted.');
-		redirect(303, '/');
 	}
+
+	const change = await setNewPassword(user.id, values.newPassword, {
+		...sessionContext(event, session.remember),
+		currentSessionId: session.id
+	});
+	setSessionCookie(event, change.token, new Date(change.session.expiresAt));
+	await audit({
+		actor: user.username,
+		action: 'password.change',
+		target: null,
+		ip: clientAddress(event)
+	});
+	setFlash(
+		event,
+		`Password changed. ${plural(change.otherSessionsEnded, 'other session')} signed out.`
+	);
+	redirect(303, '/account');
+}
+
+async function endSession(event: RequestEvent) {
+	const { user, session: current } = requireUser(event);
+	const form = await readForm(event.request);
+	const { values, problem } = readTextFields(form, ['sessionId']);
+	if (problem) return invalidFor('sessions', problem);
+	// Only this person's own sessions are candidates, whatever id is posted.
+	const target = (await listUserSessions(user.id)).find(
+		(session) => publicSessionId(session.id) === values.sessionId && session.id !== current.id
+	);
+	if (!target) {
+		return invalidFor('sessions', 'That session has already ended or is not one of yours.');
+	}
+	await endOneSession(target.id);
+	await audit({
+		actor: user.username,
+		action: 'sessions.end-one',
+		target: null,
+		ip: clientAddress(event)
+	});
+	setFlash(event, 'Signed out of 1 session.');
+	redirect(303, '/account');
+}
+
+async function endOtherSessions(event: RequestEvent) {
+	const { user, session } = requireUser(event);
+	const ended = await signOutOthers(user.id, session.id);
+	await audit({
+		actor: user.username,
+		action: 'sessions.end-others',
+		target: null,
+		ip: clientAddress(event)
+	});
+	setFlash(event, `Signed out of ${plural(ended, 'other session')}.`);
+	redirect(303, '/account');
+}
+
+async function deleteAccount(event: RequestEvent) {
+	const { user } = requireUser(event);
+	const form = await readForm(event.request);
+	const { values, problem } = readTextFields(form, ['currentPassword', 'confirm']);
+	if (problem) return invalidFor('deleteAccount', problem);
+	const errors = fieldErrors({
+		currentPassword:
+			values.currentPassword === '' ? { error: 'Enter your password.' } : { value: '' },
+		confirm:
+			values.confirm === 'yes'
+				? { value: '' }
+				: { error: 'Tick the box to confirm that the account and its data go for good.' }
+	});
+	if (errors) return invalidFor('deleteAccount', 'Please correct the marked fields.', {}, errors);
+	const refused = await confirmPassword(event, user.id, values.currentPassword, 'deleteAccount');
+	if (refused) return refused;
+
+	try {
+		await deleteUser(user.id);
+	} catch (error) {
+		if (!(error instanceof LastAdminError)) throw error;
+		return invalidFor('deleteAccount', error.message);
+	}
+	await audit({
+		actor: user.username,
+		action: 'account.delete',
+		target: null,
+		ip: clientAddress(event)
+	});
+	clearSessionCookies(event);
+	setFlash(event, 'Your account has been deleted.');
+	redirect(303, '/');
+}
+
+export const actions: Actions = {
+	changePassword,
+	endSession,
+	endOtherSessions,
+	deleteAccount
 };

@@ -1,18 +1,20 @@
-import fs from 'node:fs/promises';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runAction } from '../../../../tests/helpers/actions';
+import { flashOf } from '../../../../tests/helpers/flash';
 import { requestEvent } from '../../../../tests/helpers/request-event';
+import { startSession, type StartedSession } from '../../../../tests/helpers/sessions';
 import { useTempStore } from '../../../../tests/helpers/store';
-import { verifyPassword } from '$lib/server/password';
 import {
-	createSession,
-	generateSessionToken,
-	publicSessionId,
-	sessionIdFromToken,
-	validateSessionToken,
-	type Session
-} from '$lib/server/session';
-import { createUser, getUser, toUser, type User } from '$lib/server/users';
+	storedFingerprint,
+	storedSessions,
+	storedUser,
+	storedUsers
+} from '../../../../tests/helpers/stored';
+import { createUser, getUser, toUser, type User } from '$lib/server/accounts/users';
+import { verifyPassword } from '$lib/server/auth/password';
+import { publicSessionId, sessionIdFromToken } from '$lib/server/auth/session-tokens';
+import { validateSessionToken } from '$lib/server/auth/sessions';
+import { sessions } from '$lib/server/store';
 import { actions, load } from './+page.server';
 
 const store = useTempStore();
@@ -23,19 +25,13 @@ const FIREFOX_LINUX = 'Mozilla/5.0 (X11; Linux x86_64; rv:125.0) Gecko/20100101 
 const CHROME_WINDOWS =
 	'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
 
-interface Device {
-	token: string;
-	session: Session;
-}
+type Device = StartedSession;
 
-async function signIn(userId: string, userAgent = 'vitest', ip = '127.0.0.1'): Promise<Device> {
-	const token = generateSessionToken();
-	const session = await createSession(token, userId, { ip, userAgent, remember: false });
-	return { token, session };
-}
+const signIn = (userId: string, userAgent = 'vitest', ip = '127.0.0.1'): Promise<Device> =>
+	startSession(userId, { ip, userAgent });
 
-function userOf(id: string): User {
-	const record = getUser(id);
+async function userOf(id: string): Promise<User> {
+	const record = await getUser(id);
 	if (!record) throw new Error(`No user ${id}`);
 	return toUser(record);
 }
@@ -60,31 +56,20 @@ beforeEach(async () => {
 
 type ActionName = keyof typeof actions;
 
-function post(action: ActionName, form: Record<string, string>, signedIn = true) {
+async function post(action: ActionName, form: Record<string, string>, signedIn = true) {
 	return runAction(actions[action], `/account?/${action}`, {
 		form,
-		locals: signedIn ? { user: userOf(alice.id), session: current.session } : {},
+		locals: signedIn ? { user: await userOf(alice.id), session: current.session } : {},
 		headers: { 'user-agent': FIREFOX_LINUX }
 	});
 }
 
-const usersFile = () => fs.readFile(store().users.filePath, 'utf8');
-const sessionsFile = () => fs.readFile(store().sessions.filePath, 'utf8');
-const files = async () => ({ users: await usersFile(), sessions: await sessionsFile() });
-
-async function usersOnDisk() {
-	return (JSON.parse(await usersFile()) as { users: Array<{ id: string; passwordHash: string }> })
-		.users;
-}
-
-async function sessionsOnDisk() {
-	return (JSON.parse(await sessionsFile()) as { sessions: Array<{ id: string; userId: string }> })
-		.sessions;
-}
-
-async function hashOnDisk(userId: string) {
-	return (await usersOnDisk()).find((user) => user.id === userId)?.passwordHash;
-}
+/** What an action could change of accounts and sessions, as stored on disk. */
+const files = () => storedFingerprint(store().dataDir, ['users', 'sessions']);
+const sessionsOnDisk = () => storedSessions(store().dataDir);
+const hashOnDisk = async (username: string) =>
+	(await storedUser(store().dataDir, username))?.passwordHash;
+const sessionCount = () => store().of(sessions).count();
 
 interface AccountData {
 	username: string;
@@ -94,13 +79,13 @@ interface AccountData {
 describe('account load', () => {
 	it('lists only this person’s sessions, this device first, by public id and device name', async () => {
 		const event = requestEvent('/account', {
-			locals: { user: userOf(alice.id), session: current.session }
+			locals: { user: await userOf(alice.id), session: current.session }
 		});
 		const data = (await load(event as Parameters<typeof load>[0])) as AccountData;
 		expect(data.username).toBe('alice');
 		expect(data.sessions).toHaveLength(3);
 		expect(data.sessions[0]).toMatchObject({
-			id: publicSessionId(current.session),
+			id: publicSessionId(current.session.id),
 			current: true,
 			device: 'Firefox on Linux',
 			ip: '203.0.113.7'
@@ -108,7 +93,7 @@ describe('account load', () => {
 		expect(data.sessions.filter((session) => session.current)).toHaveLength(1);
 		expect(data.sessions.map((session) => session.device)).toContain('Chrome on Windows');
 		const ids = data.sessions.map((session) => session.id);
-		expect(ids).not.toContain(publicSessionId(bobs.session));
+		expect(ids).not.toContain(publicSessionId(bobs.session.id));
 		// Pages never show what the server stores (the token digest).
 		const shown = JSON.stringify(data);
 		for (const device of [current, laptop, phone]) {
@@ -128,10 +113,11 @@ describe('changePassword action', () => {
 		} as Record<string, string>);
 
 	it('sets the new hash, replaces this device’s token and ends the other sessions', async () => {
-		const { status, location, jar } = await change();
+		const outcome = await change();
+		const { status, location, jar } = outcome;
 		expect(status).toBe(303);
 		expect(location).toBe('/account');
-		expect(jar.get('flash')?.value).toBe('Password changed. 2 other sessions signed out.');
+		expect(flashOf(outcome)).toBe('Password changed. 2 other sessions signed out.');
 
 		const newToken = jar.get('session')?.value ?? '';
 		expect(newToken).toMatch(/^[a-z2-7]{32}$/);
@@ -139,10 +125,10 @@ describe('changePassword action', () => {
 		expect(jar.get('session')?.options).toMatchObject({ httpOnly: true, path: '/' });
 
 		for (const old of [current, laptop, phone]) {
-			expect(validateSessionToken(old.token)).toBeNull();
+			expect(await validateSessionToken(old.token)).toBeNull();
 		}
-		expect(validateSessionToken(newToken)?.user.id).toBe(alice.id);
-		expect(validateSessionToken(bobs.token)?.user.id).toBe(bob.id);
+		expect((await validateSessionToken(newToken))?.user.id).toBe(alice.id);
+		expect((await validateSessionToken(bobs.token))?.user.id).toBe(bob.id);
 
 		const onDisk = await sessionsOnDisk();
 		expect(onDisk.filter((session) => session.userId === alice.id).map(({ id }) => id)).toEqual([
@@ -150,15 +136,14 @@ describe('changePassword action', () => {
 		]);
 		expect(onDisk.map(({ id }) => id)).toContain(bobs.session.id);
 
-		const hash = (await hashOnDisk(alice.id)) ?? '';
+		const hash = (await hashOnDisk('alice')) ?? '';
 		expect(await verifyPassword(hash, NEW_PASSWORD)).toBe(true);
 		expect(await verifyPassword(hash, PASSWORD)).toBe(false);
 	});
 
 	it('counts one other session in the singular', async () => {
-		await post('endSession', { sessionId: publicSessionId(laptop.session) });
-		const { jar } = await change();
-		expect(jar.get('flash')?.value).toBe('Password changed. 1 other session signed out.');
+		await post('endSession', { sessionId: publicSessionId(laptop.session.id) });
+		expect(flashOf(await change())).toBe('Password changed. 1 other session signed out.');
 	});
 
 	it('refuses a wrong current password with 400 and changes nothing', async () => {
@@ -169,7 +154,7 @@ describe('changePassword action', () => {
 		expect(failure?.errors).toEqual({ currentPassword: 'That is not your current password.' });
 		expect(jar.size).toBe(0);
 		expect(await files()).toEqual(before);
-		expect(validateSessionToken(laptop.token)).not.toBeNull();
+		expect(await validateSessionToken(laptop.token)).not.toBeNull();
 	});
 
 	it.each([
@@ -207,39 +192,38 @@ describe('changePassword action', () => {
 	it('accepts new passwords of exactly 8 and 256 characters', async () => {
 		const first = await change({ newPassword: '8 chars!', confirmPassword: '8 chars!' });
 		expect(first.status).toBe(303);
-		const session = store().sessions.get(sessionIdFromToken(first.jar.get('session')?.value ?? ''));
+		const newToken = first.jar.get('session')?.value ?? '';
+		const session = await store().of(sessions).get(sessionIdFromToken(newToken));
 		if (!session) throw new Error('no new session');
 		const long = 'y'.repeat(256);
 		const second = await runAction(actions.changePassword, '/account?/changePassword', {
 			form: { currentPassword: '8 chars!', newPassword: long, confirmPassword: long },
-			locals: { user: userOf(alice.id), session }
+			locals: { user: await userOf(alice.id), session }
 		});
 		expect(second.location).toBe('/account');
-		expect(second.jar.get('flash')?.value).toBe('Password changed. 0 other sessions signed out.');
-		expect(await verifyPassword((await hashOnDisk(alice.id)) ?? '', long)).toBe(true);
+		expect(flashOf(second)).toBe('Password changed. 0 other sessions signed out.');
+		expect(await verifyPassword((await hashOnDisk('alice')) ?? '', long)).toBe(true);
 	});
 });
 
 describe('endSession action', () => {
 	it('ends the chosen session of this person only', async () => {
-		const { status, location, jar } = await post('endSession', {
-			sessionId: publicSessionId(laptop.session)
-		});
-		expect(status).toBe(303);
-		expect(location).toBe('/account');
-		expect(jar.get('flash')?.value).toBe('Signed out of 1 session.');
-		expect(validateSessionToken(laptop.token)).toBeNull();
+		const outcome = await post('endSession', { sessionId: publicSessionId(laptop.session.id) });
+		expect(outcome.status).toBe(303);
+		expect(outcome.location).toBe('/account');
+		expect(flashOf(outcome)).toBe('Signed out of 1 session.');
+		expect(await validateSessionToken(laptop.token)).toBeNull();
 		for (const kept of [current, phone, bobs])
-			expect(validateSessionToken(kept.token)).not.toBeNull();
+			expect(await validateSessionToken(kept.token)).not.toBeNull();
 		const onDisk = (await sessionsOnDisk()).map(({ id }) => id);
 		expect(onDisk).not.toContain(laptop.session.id);
 		expect(onDisk).toHaveLength(3);
 	});
 
 	it.each([
-		['another person’s session', () => publicSessionId(bobs.session)],
+		['another person’s session', () => publicSessionId(bobs.session.id)],
 		['the stored id instead of the public one', () => laptop.session.id],
-		['this device’s own session', () => publicSessionId(current.session)],
+		['this device’s own session', () => publicSessionId(current.session.id)],
 		['an unknown id', () => '0'.repeat(24)],
 		['nothing', () => '']
 	])('refuses %s with 400 and ends nothing', async (_label, sessionId) => {
@@ -250,20 +234,20 @@ describe('endSession action', () => {
 		expect(failure?.message).toBe('That session has already ended or is not one of yours.');
 		expect(jar.size).toBe(0);
 		expect(await files()).toEqual(before);
-		expect(store().sessions.size).toBe(4);
+		expect(await sessionCount()).toBe(4);
 	});
 });
 
 describe('endOtherSessions action', () => {
 	it('ends every session of this person except this one', async () => {
-		const { status, location, jar } = await post('endOtherSessions', {});
-		expect(status).toBe(303);
-		expect(location).toBe('/account');
-		expect(jar.get('flash')?.value).toBe('Signed out of 2 other sessions.');
-		expect(validateSessionToken(current.token)?.user.id).toBe(alice.id);
-		expect(validateSessionToken(laptop.token)).toBeNull();
-		expect(validateSessionToken(phone.token)).toBeNull();
-		expect(validateSessionToken(bobs.token)?.user.id).toBe(bob.id);
+		const outcome = await post('endOtherSessions', {});
+		expect(outcome.status).toBe(303);
+		expect(outcome.location).toBe('/account');
+		expect(flashOf(outcome)).toBe('Signed out of 2 other sessions.');
+		expect((await validateSessionToken(current.token))?.user.id).toBe(alice.id);
+		expect(await validateSessionToken(laptop.token)).toBeNull();
+		expect(await validateSessionToken(phone.token)).toBeNull();
+		expect((await validateSessionToken(bobs.token))?.user.id).toBe(bob.id);
 		expect((await sessionsOnDisk()).map(({ id }) => id).sort()).toEqual(
 			[current.session.id, bobs.session.id].sort()
 		);
@@ -288,24 +272,24 @@ describe('deleteAccount action', () => {
 		expect(Object.keys(failure?.errors ?? {})).toEqual([field]);
 		expect(jar.size).toBe(0);
 		expect(await files()).toEqual(before);
-		expect(getUser(alice.id)).toBeDefined();
+		expect(await getUser(alice.id)).toBeDefined();
 	});
 
 	it('deletes the user and all their sessions on disk, clears the cookie, frees the name', async () => {
-		const { status, location, jar } = await post('deleteAccount', {
-			currentPassword: PASSWORD,
-			confirm: 'yes'
+		const outcome = await post('deleteAccount', { currentPassword: PASSWORD, confirm: 'yes' });
+		expect(outcome.status).toBe(303);
+		expect(outcome.location).toBe('/');
+		expect(flashOf(outcome)).toBe('Your account has been deleted.');
+		expect(outcome.jar.get('session')).toMatchObject({
+			value: '',
+			options: { maxAge: 0, path: '/' }
 		});
-		expect(status).toBe(303);
-		expect(location).toBe('/');
-		expect(jar.get('flash')?.value).toBe('Your account has been deleted.');
-		expect(jar.get('session')).toMatchObject({ value: '', options: { maxAge: 0, path: '/' } });
 
-		expect((await usersOnDisk()).map(({ id }) => id)).toEqual([bob.id]);
+		expect((await storedUsers(store().dataDir)).map(({ id }) => id)).toEqual([bob.id]);
 		expect((await sessionsOnDisk()).map(({ id }) => id)).toEqual([bobs.session.id]);
 		for (const gone of [current, laptop, phone])
-			expect(validateSessionToken(gone.token)).toBeNull();
-		expect(validateSessionToken(bobs.token)?.user.id).toBe(bob.id);
+			expect(await validateSessionToken(gone.token)).toBeNull();
+		expect((await validateSessionToken(bobs.token))?.user.id).toBe(bob.id);
 
 		const again = await createUser('alice', NEW_PASSWORD, 'user');
 		expect(again.id).not.toBe(alice.id);
@@ -318,7 +302,7 @@ describe('every action checks the session itself', () => {
 			'changePassword',
 			{ currentPassword: PASSWORD, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }
 		],
-		['endSession', { sessionId: publicSessionId({ id: '0'.repeat(64) } as Session) }],
+		['endSession', { sessionId: publicSessionId('0'.repeat(64)) }],
 		['endOtherSessions', {}],
 		['deleteAccount', { currentPassword: PASSWORD, confirm: 'yes' }]
 	] as Array<[ActionName, Record<string, string>]>)(
@@ -330,7 +314,7 @@ describe('every action checks the session itself', () => {
 			expect(location).toMatch(/^\/login\?/);
 			expect(jar.size).toBe(0);
 			expect(await files()).toEqual(before);
-			expect(store().sessions.size).toBe(4);
+			expect(await sessionCount()).toBe(4);
 		}
 	);
 });

@@ -1,10 +1,10 @@
-import { listChats } from '$lib/server/chat/chats';
-import { config } from '$lib/server/config';
-import { requireUser } from '$lib/server/guards';
+import { requireUser } from '$lib/server/auth/guards';
+import { listChats } from '$lib/server/tools/chat/chats';
+import { chatConfig } from '$lib/server/tools/chat/config';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = (event) => {
+export const load: LayoutServerLoad = async (event) => {
 	const { user } = requireUser(event);
-	const { baseUrl, model, maxMessageChars } = config().llm;
-	return { chats: listChats(user.id), connected: baseUrl !== null, model, maxMessageChars };
+	const { baseUrl, model, maxMessageChars } = chatConfig();
+	return { chats: await listChats(user.id), connected: baseUrl !== null, model, maxMessageChars };
 };

@@ -1,4 +1,4 @@
-import { requireUser } from '$lib/server/guards';
+import { requireUser } from '$lib/server/auth/guards';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {

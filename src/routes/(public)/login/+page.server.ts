@@ -1,18 +1,10 @@
 import { redirect } from '@sveltejs/kit';
-import { audit } from '$lib/server/audit';
-import { invalid, readForm, readTextFields } from '$lib/server/forms';
-import { redirectSignedIn } from '$lib/server/guards';
-import { HashQueueFullError, verifyAgainstDummy, verifyPassword } from '$lib/server/password';
-import { safeRedirectTarget } from '$lib/server/redirect';
-import { signIn } from '$lib/server/session-cookie';
-import {
-	abandonPasswordAttempt,
-	beginPasswordAttempt,
-	passwordRight,
-	passwordWrong
-} from '$lib/server/throttle';
-import { findUserByUsername } from '$lib/server/users';
-import { normalizeUsername, PASSWORD_MAX } from '$lib/server/validation';
+import { redirectSignedIn } from '$lib/server/auth/guards';
+import { logIn } from '$lib/server/auth/login';
+import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
+import { tooManyAttempts } from '$lib/server/http/rate-limit';
+import { safeRedirectTarget } from '$lib/server/http/redirect';
+import { normalizeUsername } from '$lib/server/http/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 /** One message for an unknown user and a wrong password, so neither reveals which it was. */
@@ -36,35 +28,19 @@ export const actions: Actions = {
 				password: values.password === '' ? 'Enter your password.' : undefined
 			});
 		}
-		const started = beginPasswordAttempt(event, username, refill);
-		if ('blocked' in started) return started.blocked;
-
-		const user = findUserByUsername(username);
-		let valid = false;
-		try {
-			// No password is longer than the maximum, so such a guess costs no hashing at all.
-			if ([...values.password].length <= PASSWORD_MAX) {
-				valid = user
-					? await verifyPassword(user.passwordHash, values.password)
-					: await verifyAgainstDummy(values.password);
-			}
-		} catch (error) {
-			if (!(error instanceof HashQueueFullError)) throw error;
-			abandonPasswordAttempt(started.attempt);
-			return invalid(error.message, refill, {}, 503);
+		const result = await logIn(event, username, values.password, values.remember !== '');
+		if (result.outcome === 'signed-in') {
+			redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
 		}
-		const ip = event.getClientAddress();
-		// The password may have changed while it was being verified (no await from this check to
-		// the session insert, so it cannot be overtaken).
-		if (!user || !valid || findUserByUsername(username)?.passwordHash !== user.passwordHash) {
-			await passwordWrong();
-			await audit({ actor: username, action: 'login.failure', target: null, ip });
-			return invalid(INCORRECT, refill);
+		switch (result.outcome) {
+			case 'blocked':
+				return invalid(tooManyAttempts(event, result.retryAfter), refill, {}, 429);
+			case 'busy':
+				return invalid(result.message, refill, {}, 503);
+			case 'changed':
+				return invalid('Your account changed while you were signing in. Please try again.', refill);
+			case 'wrong':
+				return invalid(INCORRECT, refill);
 		}
-
-		await signIn(event, user.id, values.remember !== '');
-		await passwordRight(started.attempt);
-		await audit({ actor: user.username, action: 'login.success', target: null, ip });
-		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
 	}
 };

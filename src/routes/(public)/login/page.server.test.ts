@@ -1,11 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { useTempStore } from '../../../../tests/helpers/store';
 import { runAction } from '../../../../tests/helpers/actions';
 import { requestEvent } from '../../../../tests/helpers/request-event';
-import { createUser } from '$lib/server/users';
+import { useTempStore } from '../../../../tests/helpers/store';
+import { storedSessions } from '../../../../tests/helpers/stored';
+import { createUser } from '$lib/server/accounts/users';
+import { sessionIdFromToken } from '$lib/server/auth/session-tokens';
 import { actions, load } from './+page.server';
 
 const store = useTempStore();
+const sessionsOnDisk = () => storedSessions(store().dataDir);
 
 beforeEach(async () => {
 	await createUser('alice', 'correct horse');
@@ -22,13 +25,15 @@ describe('login action', () => {
 		const token = jar.get('session');
 		expect(token?.value).toMatch(/^[a-z2-7]{32}$/);
 		expect(token?.options).toMatchObject({ httpOnly: true, sameSite: 'lax', path: '/' });
-		const [session] = store().sessions.values();
+		const [session, ...others] = await sessionsOnDisk();
+		expect(others).toEqual([]);
+		expect(session?.id).toBe(sessionIdFromToken(token?.value ?? ''));
 		expect(session?.remember).toBe(false);
 	});
 
 	it('keeps a remembered session longer', async () => {
 		await submit({ username: 'alice', password: 'correct horse', remember: 'on' });
-		const [session] = store().sessions.values();
+		const [session] = await sessionsOnDisk();
 		expect(session?.remember).toBe(true);
 		const lifetime = Date.parse(session?.expiresAt ?? '') - Date.parse(session?.createdAt ?? '');
 		expect(lifetime).toBe(604_800_000);
@@ -42,7 +47,7 @@ describe('login action', () => {
 		expect(wrong.failure?.message).toBe('Incorrect username or password');
 		expect(unknown.failure).toEqual({ ...wrong.failure, values: { username: 'nobody' } });
 		expect(wrong.jar.size + unknown.jar.size).toBe(0);
-		expect(store().sessions.size).toBe(0);
+		expect(await sessionsOnDisk()).toEqual([]);
 	});
 
 	it('asks for missing fields without checking any password', async () => {

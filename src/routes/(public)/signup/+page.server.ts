@@ -1,26 +1,25 @@
 import { redirect } from '@sveltejs/kit';
-import { invalid, readForm, readTextFields } from '$lib/server/forms';
-import { redirectSignedIn } from '$lib/server/guards';
-import { HashQueueFullError } from '$lib/server/password';
-import { safeRedirectTarget } from '$lib/server/redirect';
-import { signIn } from '$lib/server/session-cookie';
-import { beginSignup, signupFailed, signupSucceeded } from '$lib/server/throttle';
+import { signUp } from '$lib/server/accounts/signup';
+import { hasNoUsers } from '$lib/server/accounts/users';
+import { redirectSignedIn } from '$lib/server/auth/guards';
 import { config } from '$lib/server/config';
-import { createUser, hasNoUsers, UsernameTakenError } from '$lib/server/users';
+import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
+import { tooManyAttempts } from '$lib/server/http/rate-limit';
+import { safeRedirectTarget } from '$lib/server/http/redirect';
 import {
 	fieldErrors,
 	validateConfirmation,
 	validateNewPassword,
 	validateUsername
-} from '$lib/server/validation';
+} from '$lib/server/http/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 const FIX_FIELDS = 'Please correct the marked fields.';
 const SIGNUP_CLOSED = 'Signing up is closed here. Ask an admin to create an account for you.';
 
-export const load: PageServerLoad = (event) => {
+export const load: PageServerLoad = async (event) => {
 	redirectSignedIn(event);
-	return { signupOpen: config().allowSignup, firstAccount: hasNoUsers() };
+	return { signupOpen: config().allowSignup, firstAccount: await hasNoUsers() };
 };
 
 export const actions: Actions = {
@@ -37,20 +36,18 @@ export const actions: Actions = {
 			confirmPassword: validateConfirmation(values.password, values.confirmPassword)
 		});
 		if (errors || username.value === undefined) return invalid(FIX_FIELDS, refill, errors ?? {});
-		const started = beginSignup(event, refill);
-		if ('blocked' in started) return started.blocked;
 
-		let userId: string;
-		try {
-			userId = (await createUser(username.value, values.password)).id;
-		} catch (error) {
-			signupFailed(started.attempt);
-			if (error instanceof HashQueueFullError) return invalid(error.message, refill, {}, 503);
-			if (!(error instanceof UsernameTakenError)) throw error;
-			return invalid(FIX_FIELDS, refill, { username: 'That username is already taken.' });
+		const result = await signUp(event, username.value, values.password);
+		if (result.outcome === 'created') {
+			redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
 		}
-		await signupSucceeded();
-		await signIn(event, userId, false);
-		redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+		switch (result.outcome) {
+			case 'blocked':
+				return invalid(tooManyAttempts(event, result.retryAfter), refill, {}, 429);
+			case 'busy':
+				return invalid(result.message, refill, {}, 503);
+			case 'taken':
+				return invalid(FIX_FIELDS, refill, { username: 'That username is already taken.' });
+		}
 	}
 };

@@ -1,13 +1,16 @@
-import fs from 'node:fs/promises';
 import { describe, expect, it, vi } from 'vitest';
-import { useTempStore } from '../../../../tests/helpers/store';
 import { runAction } from '../../../../tests/helpers/actions';
+import { useTempStore } from '../../../../tests/helpers/store';
+import { readStored, storedSessions, storedUsers } from '../../../../tests/helpers/stored';
+import { users } from '$lib/server/store';
 import { actions } from './+page.server';
 
 // Every request here comes from one address: the per-address signup limit is tested elsewhere.
 vi.stubEnv('SIGNUP_MAX_PER_IP', '1000');
 
 const store = useTempStore();
+const usersOnDisk = () => storedUsers(store().dataDir);
+const userCount = () => store().of(users).count();
 
 function submit(form: Record<string, string | string[] | Blob>, url = '/signup') {
 	return runAction(actions.default, url, { form });
@@ -20,11 +23,11 @@ describe('signup action', () => {
 		const { location, jar } = await submit(good);
 		expect(location).toBe('/home');
 		expect(jar.get('session')?.value).toMatch(/^[a-z2-7]{32}$/);
-		const onDisk = JSON.parse(await fs.readFile(store().users.filePath, 'utf8'));
-		expect(onDisk.users).toHaveLength(1);
-		expect(onDisk.users[0].username).toBe('alice');
-		expect(onDisk.users[0].passwordHash).toMatch(/^\$argon2id\$/);
-		expect(store().sessions.size).toBe(1);
+		const onDisk = await usersOnDisk();
+		expect(onDisk).toHaveLength(1);
+		expect(onDisk[0]?.username).toBe('alice');
+		expect(onDisk[0]?.passwordHash).toMatch(/^\$argon2id\$/);
+		expect(await storedSessions(store().dataDir)).toHaveLength(1);
 	});
 
 	it('honours a safe redirectTo and ignores an unsafe one', async () => {
@@ -40,7 +43,20 @@ describe('signup action', () => {
 		const { status, failure } = await submit({ ...good, username: 'ALICE' });
 		expect(status).toBe(400);
 		expect(failure?.errors.username).toBe('That username is already taken.');
-		expect(store().users.size).toBe(1);
+		expect(await userCount()).toBe(1);
+	});
+
+	it('counts a signup refused for a taken name against the address, like any other', async () => {
+		const signupHits = async () =>
+			(await readStored(store().dataDir)).limits.find(({ id }) => id === 'signup-ip:127.0.0.1')
+				?.hits.length ?? 0;
+		await submit(good);
+		expect(await signupHits()).toBe(1);
+		expect((await submit(good)).status).toBe(400);
+		expect(await signupHits()).toBe(2);
+		// A form refused before any signup is tried does not count.
+		expect((await submit({ ...good, confirmPassword: 'other' })).status).toBe(400);
+		expect(await signupHits()).toBe(2);
 	});
 
 	it('lets exactly one of 20 concurrent signups for one name succeed', async () => {
@@ -49,8 +65,7 @@ describe('signup action', () => {
 		);
 		expect(outcomes.filter((outcome) => outcome.location === '/home')).toHaveLength(1);
 		expect(outcomes.filter((outcome) => outcome.status === 400)).toHaveLength(19);
-		const onDisk = JSON.parse(await fs.readFile(store().users.filePath, 'utf8'));
-		expect(onDisk.users).toHaveLength(1);
+		expect(await usersOnDisk()).toHaveLength(1);
 	});
 
 	it('reports every bad field, refills the username and never returns a password', async () => {
@@ -67,7 +82,7 @@ describe('signup action', () => {
 		});
 		expect(failure?.values).toEqual({ username: 'x' });
 		expect(JSON.stringify(failure)).not.toContain('short');
-		expect(store().users.size).toBe(0);
+		expect(await userCount()).toBe(0);
 	});
 
 	it.each([
@@ -77,6 +92,6 @@ describe('signup action', () => {
 		const { status, failure } = await submit(form);
 		expect(status).toBe(400);
 		expect(failure?.message).toMatch(/username/);
-		expect(store().users.size).toBe(0);
+		expect(await userCount()).toBe(0);
 	});
 });

@@ -1,9 +1,14 @@
 import { redirect } from '@sveltejs/kit';
-import { setFlash } from '$lib/server/flash';
-import { invalid, readForm, readTextFields } from '$lib/server/forms';
-import { requireUser } from '$lib/server/guards';
-import { updateProfile } from '$lib/server/users';
-import { fieldErrors, validateAge, validateBio, validateFullName } from '$lib/server/validation';
+import { updateProfile } from '$lib/server/accounts/profile';
+import { requireUser } from '$lib/server/auth/guards';
+import { setFlash } from '$lib/server/http/flash';
+import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
+import {
+	fieldErrors,
+	validateAge,
+	validateBio,
+	validateFullName
+} from '$lib/server/http/validation';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {

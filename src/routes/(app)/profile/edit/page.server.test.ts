@@ -1,10 +1,13 @@
-import fs from 'node:fs/promises';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runAction } from '../../../../../tests/helpers/actions';
+import { flashOf } from '../../../../../tests/helpers/flash';
 import { requestEvent } from '../../../../../tests/helpers/request-event';
+import { startSession } from '../../../../../tests/helpers/sessions';
 import { useTempStore } from '../../../../../tests/helpers/store';
-import { createSession, generateSessionToken, type Session } from '$lib/server/session';
-import { createUser, getUser, toUser, updateProfile, type User } from '$lib/server/users';
+import { storedFingerprint, storedUser, storedUsers } from '../../../../../tests/helpers/stored';
+import { updateProfile } from '$lib/server/accounts/profile';
+import { createUser, getUser, toUser, type User } from '$lib/server/accounts/users';
+import type { Session } from '$lib/server/auth/sessions';
 import { actions, load } from './+page.server';
 
 const store = useTempStore();
@@ -15,12 +18,8 @@ let session: Session;
 beforeEach(async () => {
 	// An explicit role: the first account of an empty data directory would become the admin.
 	const created = await createUser('alice', 'correct horse', 'user');
-	session = await createSession(generateSessionToken(), created.id, {
-		ip: '127.0.0.1',
-		userAgent: 'vitest',
-		remember: false
-	});
-	const record = getUser(created.id);
+	({ session } = await startSession(created.id));
+	const record = await getUser(created.id);
 	if (!record) throw new Error('alice was not stored');
 	user = toUser(record);
 });
@@ -32,16 +31,14 @@ function save(form: Record<string, string | string[]>, signedIn = true) {
 	});
 }
 
-const usersFile = () => fs.readFile(store().users.filePath, 'utf8');
-const aliceOnDisk = async () => {
-	const { users } = JSON.parse(await usersFile()) as { users: Array<Record<string, unknown>> };
-	return users.find((record) => record.username === 'alice');
-};
+/** The stored users, to show that a refused form changed nothing. */
+const usersFile = () => storedFingerprint(store().dataDir, ['users']);
+const aliceOnDisk = () => storedUser(store().dataDir, 'alice');
 
 describe('profile edit load', () => {
 	it('fills the form from the stored profile', async () => {
 		await updateProfile(user.id, { fullName: 'Alice Liddell', bio: 'Hi', age: 7 });
-		const record = getUser(user.id);
+		const record = await getUser(user.id);
 		if (!record) throw new Error('alice vanished');
 		const event = requestEvent('/profile/edit', { locals: { user: toUser(record), session } });
 		expect(await load(event as Parameters<typeof load>[0])).toEqual({
@@ -59,14 +56,14 @@ describe('profile edit load', () => {
 
 describe('save action', () => {
 	it('stores the trimmed values on disk, sets the flash and redirects to /profile', async () => {
-		const { status, location, jar } = await save({
+		const outcome = await save({
 			fullName: '  Alice Liddell  ',
 			bio: '  First line\r\nSecond line  ',
 			age: ' 42 '
 		});
-		expect(status).toBe(303);
-		expect(location).toBe('/profile');
-		expect(jar.get('flash')?.value).toBe('Profile saved.');
+		expect(outcome.status).toBe(303);
+		expect(outcome.location).toBe('/profile');
+		expect(flashOf(outcome)).toBe('Profile saved.');
 		expect(await aliceOnDisk()).toMatchObject({
 			fullName: 'Alice Liddell',
 			bio: 'First line\nSecond line',
@@ -126,7 +123,7 @@ describe('save action', () => {
 			expect(failure?.values).toEqual(form);
 			expect(jar.has('flash')).toBe(false);
 			expect(await usersFile()).toBe(before);
-			expect(getUser(user.id)).toMatchObject({ fullName: 'Before', bio: 'Before', age: 1 });
+			expect(await getUser(user.id)).toMatchObject({ fullName: 'Before', bio: 'Before', age: 1 });
 		}
 	);
 
@@ -153,8 +150,7 @@ describe('save action', () => {
 		const after = await aliceOnDisk();
 		expect(after).toEqual({ ...before, fullName: 'Alice' });
 		expect(after?.role).toBe('user');
-		const { users } = JSON.parse(await usersFile()) as { users: unknown[] };
-		expect(users).toHaveLength(1);
+		expect(await storedUsers(store().dataDir)).toHaveLength(1);
 	});
 
 	it('refuses a repeated field as a whole', async () => {

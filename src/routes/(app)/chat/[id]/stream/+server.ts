@@ -1,7 +1,8 @@
 import { error } from '@sveltejs/kit';
-import { getChat } from '$lib/server/chat/chats';
-import { LlmError } from '$lib/server/chat/llm';
-import { refuseTurn, runTurn } from '$lib/server/chat/turn';
+import { requireSameOrigin } from '$lib/server/http/same-origin';
+import { getChat } from '$lib/server/tools/chat/chats';
+import { LlmError } from '$lib/server/tools/chat/llm';
+import { runTurn, startTurn } from '$lib/server/tools/chat/turn';
 import type { RequestHandler } from './$types';
 
 const encoder = new TextEncoder();
@@ -13,19 +14,24 @@ const event = (name: string, data: unknown) =>
  * `error` with a message for the conversation. The model is called from here, so its API key
  * never reaches the browser.
  */
-export const POST: RequestHandler = async ({ locals, params, request }) => {
+export const POST: RequestHandler = async (request) => {
+	requireSameOrigin(request);
+	const { locals, params } = request;
 	if (!locals.user) error(401, 'Please sign in again.');
-	const chat = getChat(locals.user.id, params.id);
+	const chat = await getChat(locals.user.id, params.id);
 	if (!chat) error(404, 'No such chat.');
 	let content: unknown;
 	try {
-		content = ((await request.json()) as { content?: unknown }).content;
+		content = ((await request.request.json()) as { content?: unknown }).content;
 	} catch {
 		error(400, 'Send JSON: { "content": "..." }');
 	}
 	if (typeof content !== 'string') error(400, 'The message must be text.');
-	const refusal = refuseTurn(chat.userId, content);
-	if (refusal) error(refusal.status, refusal.message);
+	const refusal = await startTurn(chat.userId, content);
+	if (refusal) {
+		if (refusal.retryAfter) request.setHeaders({ 'retry-after': String(refusal.retryAfter) });
+		error(refusal.status, refusal.message);
+	}
 
 	// Stop (the browser closing the stream) ends the call to the model too.
 	const stopped = new AbortController();
@@ -35,7 +41,7 @@ export const POST: RequestHandler = async ({ locals, params, request }) => {
 				if (!stopped.signal.aborted) controller.enqueue(chunk);
 			};
 			try {
-				const signal = AbortSignal.any([request.signal, stopped.signal]);
+				const signal = AbortSignal.any([request.request.signal, stopped.signal]);
 				for await (const piece of runTurn(chat, content, signal)) send(event('token', piece));
 				send(event('done', {}));
 			} catch (failure) {

@@ -1,0 +1,14 @@
+/*
+ * Limits of what people type, written once: the server's validation and the forms' `maxlength`
+ * and hints import them alike.
+ */
+export const USERNAME_MIN = 3;
+export const USERNAME_MAX = 32;
+export const PASSWORD_MIN = 8;
+export const PASSWORD_MAX = 256;
+export const FULL_NAME_MAX = 100;
+export const BIO_MAX = 1000;
+export const AGE_MAX = 150;
+
+/** The chat tool: a conversation's title. */
+export const CHAT_TITLE_MAX = 80;

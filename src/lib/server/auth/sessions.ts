@@ -1,0 +1,148 @@
+import { toUser, type User } from '../accounts/users';
+import {
+	sessions,
+	store,
+	users,
+	type SessionRecord,
+	type Transaction,
+	type UserRecord
+} from '../store';
+import { activityResolutionMs, expiryOf } from './session-expiry';
+import { isSessionToken, sessionIdFromToken } from './session-tokens';
+
+export type Session = SessionRecord;
+
+export interface SessionContext {
+	ip: string;
+	userAgent: string;
+	remember: boolean;
+}
+
+/**
+ * The person's password or sessions changed after their sign-in began: the session it would
+ * have created belongs to credentials that are gone.
+ */
+export class CredentialsChangedError extends Error {
+	override name = 'CredentialsChangedError';
+	constructor() {
+		super('Your account changed while you were signing in. Please sign in again.');
+	}
+}
+
+/**
+ * Adds a session for `user` as it was when their password was checked. In the same change it
+ * checks that the user's credentials are still that version, so a sign-in that checked an old
+ * password can never add a session after the password changed (or the sessions were ended).
+ */
+export async function createSession(
+	tx: Transaction,
+	token: string,
+	user: Pick<UserRecord, 'id' | 'credentialVersion'>,
+	context: SessionContext,
+	now = Date.now()
+): Promise<Session> {
+	const current = await tx.of(users).get(user.id);
+	if (!current || current.credentialVersion !== user.credentialVersion) {
+		throw new CredentialsChangedError();
+	}
+	const session: Session = {
+		id: sessionIdFromToken(token),
+		userId: user.id,
+		createdAt: new Date(now).toISOString(),
+		lastActiveAt: new Date(now).toISOString(),
+		expiresAt: expiryOf(now, now, context.remember).toISOString(),
+		remember: context.remember,
+		ip: context.ip.slice(0, 64),
+		userAgent: context.userAgent.slice(0, 300),
+		credentialVersion: current.credentialVersion
+	};
+	await tx.of(sessions).insert(session);
+	return session;
+}
+
+export interface ValidatedSession {
+	session: Session;
+	user: User;
+	/** The expiry moved, so the cookie should be sent again with the new date. */
+	refreshed: boolean;
+}
+
+/** One look-up and no write on the common path: this runs on every request. */
+export async function validateSessionToken(
+	token: string,
+	now = Date.now()
+): Promise<ValidatedSession | null> {
+	if (!isSessionToken(token)) return null;
+	const found = await store().findSession(sessionIdFromToken(token));
+	if (!found) return null;
+	let { session } = found;
+	// Expired sessions are swept in the background; until then they are simply refused.
+	if (
+		session.credentialVersion !== found.user.credentialVersion ||
+		now >= Date.parse(session.expiresAt)
+	) {
+		return null;
+	}
+	const refreshed =
+		now - Date.parse(session.lastActiveAt) >= activityResolutionMs(session.remember);
+	if (refreshed) {
+		session = {
+			...session,
+			lastActiveAt: new Date(now).toISOString(),
+			expiresAt: expiryOf(Date.parse(session.createdAt), now, session.remember).toISOString()
+		};
+		store().recordActivity(session);
+	}
+	return { session, user: toUser(found.user), refreshed };
+}
+
+export async function listUserSessions(userId: string): Promise<Session[]> {
+	return store().of(sessions).listBy('userId', userId);
+}
+
+/** Ends one session (logging out, or ending one of your other devices). */
+export async function endSession(sessionId: string): Promise<void> {
+	await store().update((tx) => tx.of(sessions).remove(sessionId));
+}
+
+export interface EndedSessions {
+	/** The user as it is now, at its new credential version. */
+	user: UserRecord;
+	ended: number;
+	/** The kept session, moved to the new version. */
+	kept: Session | null;
+}
+
+/**
+ * The one way to end a person's sessions: all of them, or all but `keepSessionId`. In the same
+ * change the user moves to a new credential version (with `changes`, such as a new password
+ * hash), so a sign-in that began before can no longer add a session.
+ */
+export async function endSessionsOf(
+	tx: Transaction,
+	userId: string,
+	options: { keepSessionId?: string; changes?: Partial<UserRecord> } = {}
+): Promise<EndedSessions | null> {
+	const current = await tx.of(users).get(userId);
+	if (!current) return null;
+	const user: UserRecord = {
+		...current,
+		...options.changes,
+		id: current.id,
+		credentialVersion: current.credentialVersion + 1
+	};
+	await tx.of(users).replace(user);
+	const writer = tx.of(sessions);
+	const keep = options.keepSessionId ? await writer.get(options.keepSessionId) : undefined;
+	const kept = keep?.userId === userId ? keep : undefined;
+	const ended = (await writer.removeBy('userId', userId)) - (kept ? 1 : 0);
+	if (!kept) return { user, ended, kept: null };
+	const moved = { ...kept, credentialVersion: user.credentialVersion };
+	await writer.insert(moved);
+	return { user, ended, kept: moved };
+}
+
+/** Drops expired sessions; run once a minute by the server. */
+export async function removeExpiredSessions(now = Date.now()): Promise<number> {
+	return store().update((tx) => tx.of(sessions).removeExpired(new Date(now)));
+}

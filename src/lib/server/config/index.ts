@@ -1,0 +1,151 @@
+import path from 'node:path';
+import { EnvReader, type Env } from './env';
+
+export { ConfigError, EnvReader, type Env } from './env';
+
+export interface SessionLifetimes {
+	/** Seconds without a request after which a session ends. */
+	idleSeconds: number;
+	/** Seconds after sign-in after which a session ends, active or not. */
+	absoluteSeconds: number;
+}
+
+export interface LimitRule {
+	/** Names the counter, e.g. `login-user`. */
+	name: string;
+	/** How many events the window allows; one more is refused until the oldest leaves it. */
+	max: number;
+	windowSeconds: number;
+}
+
+export interface SignInLimits {
+	/** Failed logins for one username (whoever tries). */
+	loginFailuresPerUser: LimitRule;
+	/** Failed logins from one client address, whatever the usernames. */
+	loginFailuresPerIp: LimitRule;
+	/** Signup attempts from one client address. */
+	signupsPerIp: LimitRule;
+}
+
+export interface Config {
+	dataDir: string;
+	/** PostgreSQL instead of the JSON files, when set. */
+	databaseUrl: string | null;
+	session: SessionLifetimes;
+	rememberedSession: SessionLifetimes;
+	/** Public signup; when false only admins (or the CLI) create accounts. */
+	allowSignup: boolean;
+	/** How long a one-time password reset link works. */
+	passwordResetSeconds: number;
+	/** The public URL, for links printed outside a request (the CLI's reset links). */
+	origin: string | null;
+	limits: SignInLimits;
+	/** Signs cookies (and encrypts second factors); from SECRET_KEY, else a key file. */
+	secretKey: string | null;
+	secretKeyFile: string;
+}
+
+function readLimits(env: EnvReader): SignInLimits {
+	const loginWindow = env.seconds('LOGIN_WINDOW_SECONDS', 900);
+	return {
+		loginFailuresPerUser: {
+			name: 'login-user',
+			max: env.count('LOGIN_MAX_FAILURES', 10),
+			windowSeconds: loginWindow
+		},
+		loginFailuresPerIp: {
+			name: 'login-ip',
+			max: env.count('LOGIN_MAX_FAILURES_PER_IP', 100),
+			windowSeconds: loginWindow
+		},
+		signupsPerIp: {
+			name: 'signup-ip',
+			max: env.count('SIGNUP_MAX_PER_IP', 10),
+			windowSeconds: env.seconds('SIGNUP_WINDOW_SECONDS', 3600)
+		}
+	};
+}
+
+function readOrigin(env: EnvReader): string | null {
+	const raw = env.raw('ORIGIN');
+	if (raw === undefined) return null;
+	try {
+		const url = new URL(raw);
+		if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+	} catch {
+		// reported below
+	}
+	env.problems.push(`ORIGIN must be a URL such as https://team.example.com, got "${raw}"`);
+	return null;
+}
+
+function readDatabaseUrl(env: EnvReader): string | null {
+	const raw = env.raw('DATABASE_URL');
+	if (raw === undefined) return null;
+	try {
+		const url = new URL(raw);
+		if (url.protocol === 'postgres:' || url.protocol === 'postgresql:') return raw;
+	} catch {
+		// reported below, without the value: it may hold a password
+	}
+	env.problems.push('DATABASE_URL must be a URL such as postgres://user:password@host:5432/db');
+	return null;
+}
+
+function readLifetimes(
+	env: EnvReader,
+	prefix: string,
+	defaults: SessionLifetimes
+): SessionLifetimes {
+	const idleSeconds = env.seconds(`${prefix}IDLE_SECONDS`, defaults.idleSeconds);
+	const absoluteSeconds = env.seconds(`${prefix}ABSOLUTE_SECONDS`, defaults.absoluteSeconds);
+	if (idleSeconds > absoluteSeconds) {
+		env.problems.push(
+			`${prefix}IDLE_SECONDS (${idleSeconds}) must not be larger than ${prefix}ABSOLUTE_SECONDS (${absoluteSeconds})`
+		);
+	}
+	return { idleSeconds, absoluteSeconds };
+}
+
+function readSecretKey(env: EnvReader): string | null {
+	const raw = env.raw('SECRET_KEY');
+	if (raw === undefined) return null;
+	if (raw.length < 32) {
+		env.problems.push(
+			'SECRET_KEY must be at least 32 characters (for example: openssl rand -hex 32)'
+		);
+		return null;
+	}
+	return raw;
+}
+
+/** Reads and checks every setting at once, so a bad deployment fails at start with all its problems listed. */
+export function readConfig(environment: Env = process.env): Config {
+	const env = new EnvReader(environment);
+	const dataDir = path.resolve(env.raw('DATA_DIR') ?? 'data');
+	const config: Config = {
+		dataDir,
+		databaseUrl: readDatabaseUrl(env),
+		session: readLifetimes(env, 'SESSION_', { idleSeconds: 600, absoluteSeconds: 43_200 }),
+		rememberedSession: readLifetimes(env, 'SESSION_REMEMBER_', {
+			idleSeconds: 604_800,
+			absoluteSeconds: 2_592_000
+		}),
+		allowSignup: env.boolean('ALLOW_SIGNUP', true),
+		passwordResetSeconds: env.seconds('PASSWORD_RESET_SECONDS', 1800),
+		origin: readOrigin(env),
+		limits: readLimits(env),
+		secretKey: readSecretKey(env),
+		secretKeyFile: path.resolve(env.raw('SECRET_KEY_FILE') ?? path.join(dataDir, 'secret.key'))
+	};
+	env.check();
+	return config;
+}
+
+let current: Config | null = null;
+
+/** The configuration of this process, read from the environment on first use. */
+export function config(): Config {
+	current ??= readConfig();
+	return current;
+}

@@ -1,0 +1,186 @@
+import type { Collection, Fail } from './collection';
+import { asObject, optionalText, text, timestamp, wholeNumber } from './parse';
+
+export type Role = 'user' | 'admin';
+
+export interface UserRecord {
+	id: string;
+	/** Normalised (NFKC, lower case); also the unique key. */
+	username: string;
+	/** argon2id PHC string. */
+	passwordHash: string;
+	role: Role;
+	createdAt: string;
+	fullName: string;
+	bio: string;
+	age: number | null;
+	/** An outstanding one-time reset link: only the SHA-256 of its secret is kept. */
+	passwordReset: PasswordReset | null;
+	/**
+	 * Goes up whenever the password changes or the person's sessions are ended. A session is made
+	 * for, and only valid with, the version current when it was created.
+	 */
+	credentialVersion: number;
+}
+
+export interface PasswordReset {
+	secretHash: string;
+	expiresAt: string;
+}
+
+export interface SessionRecord {
+	/** SHA-256 of the session token, hex. The token itself is never stored. */
+	id: string;
+	userId: string;
+	createdAt: string;
+	lastActiveAt: string;
+	expiresAt: string;
+	remember: boolean;
+	ip: string;
+	userAgent: string;
+	/** The user's credentialVersion when the session was created. */
+	credentialVersion: number;
+}
+
+/** Recent events of one sliding-window key, e.g. failed logins for one username. */
+export interface LimitRecord {
+	/** `<rule>:<key>`, e.g. `login-user:alice`. */
+	id: string;
+	/** Epoch milliseconds, oldest first; never more than the rule allows. */
+	hits: number[];
+	/** When the newest hit leaves its window: the record can go. */
+	expiresAt: string;
+}
+
+export function parseUserRecord(value: unknown, fail: Fail): UserRecord {
+	const record = asObject(value, fail);
+	const role = record.role;
+	if (role !== 'user' && role !== 'admin') fail('"role" must be "user" or "admin"');
+	const age = record.age ?? null;
+	if (age !== null && (typeof age !== 'number' || !Number.isInteger(age) || age < 0)) {
+		fail('"age" must be a whole number or null');
+	}
+	const reset = record.passwordReset ?? null;
+	let passwordReset: PasswordReset | null = null;
+	if (reset !== null) {
+		const fields = asObject(reset, (problem) => fail(`"passwordReset" is ${problem}`));
+		passwordReset = {
+			secretHash: text(fields, 'secretHash', fail),
+			expiresAt: timestamp(fields, 'expiresAt', fail)
+		};
+	}
+	return {
+		id: text(record, 'id', fail),
+		username: text(record, 'username', fail),
+		passwordHash: text(record, 'passwordHash', fail),
+		role,
+		createdAt: timestamp(record, 'createdAt', fail),
+		fullName: optionalText(record, 'fullName', fail),
+		bio: optionalText(record, 'bio', fail),
+		age,
+		passwordReset,
+		// Records written before versions existed are at version 0, like their sessions.
+		credentialVersion: wholeNumber(record, 'credentialVersion', 0, fail)
+	};
+}
+
+export function parseSessionRecord(value: unknown, fail: Fail): SessionRecord {
+	const record = asObject(value, fail);
+	const id = text(record, 'id', fail);
+	if (!/^[0-9a-f]{64}$/.test(id)) fail('"id" must be a SHA-256 hex digest');
+	if (typeof record.remember !== 'boolean') fail('"remember" must be true or false');
+	return {
+		id,
+		userId: text(record, 'userId', fail),
+		createdAt: timestamp(record, 'createdAt', fail),
+		lastActiveAt: timestamp(record, 'lastActiveAt', fail),
+		expiresAt: timestamp(record, 'expiresAt', fail),
+		remember: record.remember,
+		ip: optionalText(record, 'ip', fail),
+		userAgent: optionalText(record, 'userAgent', fail),
+		credentialVersion: wholeNumber(record, 'credentialVersion', 0, fail)
+	};
+}
+
+/** Limit records written before they carried an expiry are kept a week past their last hit. */
+const LEGACY_LIMIT_KEEP_MS = 7 * 86_400_000;
+
+export function parseLimitRecord(value: unknown, fail: Fail): LimitRecord {
+	const record = asObject(value, fail);
+	const hits = record.hits;
+	if (!Array.isArray(hits) || !hits.every((hit) => Number.isFinite(hit))) {
+		fail('"hits" must be a list of times');
+	}
+	const times = hits as number[];
+	return {
+		id: text(record, 'id', fail),
+		hits: times,
+		expiresAt:
+			record.expiresAt === undefined
+				? new Date(Math.max(0, ...times) + LEGACY_LIMIT_KEEP_MS).toISOString()
+				: timestamp(record, 'expiresAt', fail)
+	};
+}
+
+export const users: Collection<UserRecord, 'username', 'role'> = {
+	name: 'users',
+	fileName: 'users.json',
+	parse: parseUserRecord,
+	unique: ['username'],
+	indexes: ['role'],
+	table: {
+		columns: {
+			id: 'text',
+			username: 'text',
+			passwordHash: 'text',
+			role: 'text',
+			createdAt: 'timestamptz',
+			fullName: 'text',
+			bio: 'text',
+			age: 'integer',
+			passwordReset: 'jsonb',
+			credentialVersion: 'integer'
+		},
+		newest: 'createdAt'
+	}
+};
+
+export const sessions: Collection<SessionRecord, never, 'userId'> = {
+	name: 'sessions',
+	fileName: 'sessions.json',
+	parse: parseSessionRecord,
+	unique: [],
+	indexes: ['userId'],
+	expires: 'expiresAt',
+	table: {
+		columns: {
+			id: 'text',
+			userId: 'text',
+			createdAt: 'timestamptz',
+			lastActiveAt: 'timestamptz',
+			expiresAt: 'timestamptz',
+			remember: 'boolean',
+			ip: 'text',
+			userAgent: 'text',
+			credentialVersion: 'integer'
+		},
+		newest: 'createdAt'
+	}
+};
+
+/** Sliding-window counters, kept so that a restart does not reset them. */
+export const limits: Collection<LimitRecord> = {
+	name: 'limits',
+	fileName: 'limits.json',
+	parse: parseLimitRecord,
+	unique: [],
+	indexes: [],
+	expires: 'expiresAt',
+	table: {
+		columns: { id: 'text', hits: 'jsonb', expiresAt: 'timestamptz' },
+		newest: 'expiresAt'
+	}
+};
+
+/** What every Gatehouse keeps, whatever tools are installed. */
+export const CORE_COLLECTIONS = [users, sessions, limits] as const;

@@ -1,0 +1,59 @@
+import type { Collection, Fail } from '../../store';
+import { asObject, optionalText, text, timestamp } from '../../store/parse';
+
+export interface ChatMessage {
+	role: 'user' | 'assistant';
+	content: string;
+	at: string;
+}
+
+/** One conversation of one person with the model. */
+export interface ChatRecord {
+	id: string;
+	userId: string;
+	title: string;
+	createdAt: string;
+	updatedAt: string;
+	messages: ChatMessage[];
+}
+
+export function parseChatRecord(value: unknown, fail: Fail): ChatRecord {
+	const record = asObject(value, fail);
+	const messages = record.messages;
+	if (!Array.isArray(messages)) fail('"messages" must be a list');
+	return {
+		id: text(record, 'id', fail),
+		userId: text(record, 'userId', fail),
+		title: optionalText(record, 'title', fail),
+		createdAt: timestamp(record, 'createdAt', fail),
+		updatedAt: timestamp(record, 'updatedAt', fail),
+		messages: messages.map((item, index) => {
+			const message = asObject(item, (problem) => fail(`messages[${index}] is ${problem}`));
+			if (message.role !== 'user' && message.role !== 'assistant') {
+				fail(`messages[${index}]: "role" must be "user" or "assistant"`);
+			}
+			if (typeof message.content !== 'string') fail(`messages[${index}]: "content" must be text`);
+			return { role: message.role, content: message.content, at: timestamp(message, 'at', fail) };
+		})
+	};
+}
+
+/** Conversations of the chat tool, in `chats.json`. */
+export const chats: Collection<ChatRecord, never, 'userId'> = {
+	name: 'chats',
+	fileName: 'chats.json',
+	parse: parseChatRecord,
+	unique: [],
+	indexes: ['userId'],
+	table: {
+		columns: {
+			id: 'text',
+			userId: 'text',
+			title: 'text',
+			createdAt: 'timestamptz',
+			updatedAt: 'timestamptz',
+			messages: 'jsonb'
+		},
+		newest: 'updatedAt'
+	}
+};
