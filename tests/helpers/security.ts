@@ -91,7 +91,7 @@ export function setCookieValue(response: Response, name: string): string | undef
 }
 
 /** Session tokens (the cookie values, never deletions) a response hands out. */
-export function sessionTokensIn(response: Response): string[] {
+function sessionTokensIn(response: Response): string[] {
 	return response.headers
 		.getSetCookie()
 		.map((line) => /^(?:__Host-)?session=([^;]*)/.exec(line)?.[1] ?? '')

@@ -2,13 +2,13 @@ import type { Handle } from '@sveltejs/kit';
 import { applySecurityHeaders } from './headers';
 
 /** Largest form body any page here accepts; anything bigger is refused before it is read. */
-export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_BODY_BYTES = 64 * 1024;
 
 /**
  * The request with its body held to MAX_BODY_BYTES, or null when it is larger. A declared
  * length is checked without reading; a chunked body (no length) is read up to the limit.
  */
-export async function limitBody(request: Request): Promise<Request | null> {
+async function limitBody(request: Request): Promise<Request | null> {
 	if (!request.body) return request;
 	const declared = request.headers.get('content-length');
 	if (declared !== null) return Number(declared) > MAX_BODY_BYTES ? null : request;

@@ -25,16 +25,6 @@ function recent(record: LimitRecord | undefined, rule: LimitRule, now: number): 
 	return (record?.hits ?? []).filter((hit) => hit > since);
 }
 
-/** How many events `key` has inside the rule's window. */
-export async function countRecent(
-	reader: LimitsReader,
-	rule: LimitRule,
-	key: string,
-	now: number
-): Promise<number> {
-	return recent(await reader.get(idOf(rule, key)), rule, now).length;
-}
-
 /** Seconds until `key` may act again, or 0 if it may act now. */
 export async function retryAfterSeconds(
 	reader: LimitsReader,

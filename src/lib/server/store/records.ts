@@ -52,7 +52,7 @@ export interface LimitRecord {
 	expiresAt: string;
 }
 
-export function parseUserRecord(value: unknown, fail: Fail): UserRecord {
+function parseUserRecord(value: unknown, fail: Fail): UserRecord {
 	const record = asObject(value, fail);
 	const role = record.role;
 	if (role !== 'user' && role !== 'admin') fail('"role" must be "user" or "admin"');
@@ -84,7 +84,7 @@ export function parseUserRecord(value: unknown, fail: Fail): UserRecord {
 	};
 }
 
-export function parseSessionRecord(value: unknown, fail: Fail): SessionRecord {
+function parseSessionRecord(value: unknown, fail: Fail): SessionRecord {
 	const record = asObject(value, fail);
 	const id = text(record, 'id', fail);
 	if (!/^[0-9a-f]{64}$/.test(id)) fail('"id" must be a SHA-256 hex digest');
@@ -105,7 +105,7 @@ export function parseSessionRecord(value: unknown, fail: Fail): SessionRecord {
 /** Limit records written before they carried an expiry are kept a week past their last hit. */
 const LEGACY_LIMIT_KEEP_MS = 7 * 86_400_000;
 
-export function parseLimitRecord(value: unknown, fail: Fail): LimitRecord {
+function parseLimitRecord(value: unknown, fail: Fail): LimitRecord {
 	const record = asObject(value, fail);
 	const hits = record.hits;
 	if (!Array.isArray(hits) || !hits.every((hit) => Number.isFinite(hit))) {

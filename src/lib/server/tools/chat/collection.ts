@@ -17,7 +17,7 @@ export interface ChatRecord {
 	messages: ChatMessage[];
 }
 
-export function parseChatRecord(value: unknown, fail: Fail): ChatRecord {
+function parseChatRecord(value: unknown, fail: Fail): ChatRecord {
 	const record = asObject(value, fail);
 	const messages = record.messages;
 	if (!Array.isArray(messages)) fail('"messages" must be a list');

@@ -60,7 +60,7 @@ export async function writeBackup(
  * Reads a backup folder and checks it fully: every file the manifest names matches its hash and
  * reads as strictly as at start. Returns each file's text, or throws saying why not.
  */
-export async function checkBackup(
+async function checkBackup(
 	folder: string,
 	collections: readonly AnyCollection[]
 ): Promise<Map<string, string>> {
