@@ -1,5 +1,6 @@
-// Preloaded into the server by the benchmark (node --import): reports the longest event-loop
-// stall since the last reset over the IPC channel. The app itself has no benchmarking code.
+// Preloaded into a server by the benchmark (node --import): reports, over the IPC channel, the
+// longest event-loop stall since the last reset, the process's CPU time and its memory. The
+// app itself has no benchmarking code.
 import { startStallProbe } from './stall-probe.mjs';
 
 const probe = startStallProbe();
@@ -9,7 +10,13 @@ process.on('message', (message) => {
 		probe.reset();
 		process.send?.({ reset: true });
 	} else if (message === 'report') {
-		process.send?.({ ...probe.report(), rssBytes: process.memoryUsage().rss });
+		const cpu = process.cpuUsage();
+		process.send?.({
+			...probe.report(),
+			cpuMicros: cpu.user + cpu.system,
+			rssBytes: process.memoryUsage().rss,
+			heapUsedBytes: process.memoryUsage().heapUsed
+		});
 	}
 });
 // The IPC channel must not keep the server alive on its own.

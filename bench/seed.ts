@@ -26,6 +26,8 @@ export interface Seeded {
 	/** A valid session token of user 0, for authenticated requests. */
 	token: string;
 	username: string;
+	/** The one argon2id hash every seeded user has. */
+	passwordHash: string;
 }
 
 /**
@@ -75,5 +77,5 @@ export async function seed(dataDir: string, count: number): Promise<Seeded> {
 		});
 	await write('users.json', 'users', users);
 	await write('sessions.json', 'sessions', sessions);
-	return { token, username: 'user0' };
+	return { token, username: 'user0', passwordHash };
 }

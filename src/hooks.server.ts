@@ -2,19 +2,15 @@ import type { HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { identify } from '$lib/server/auth/session-handle';
 import { bodyLimit } from '$lib/server/http/body-limit';
-import { securityHeaders } from '$lib/server/http/headers';
-import { closeConnectionsWhenStopping } from '$lib/server/http/keep-alive';
+import { responseHeaders } from '$lib/server/http/headers';
 import { startServer } from '$lib/server/lifecycle';
 import { StoreUnavailableError, StoreWriteError } from '$lib/server/store';
 import { installedTools } from '$lib/server/tools';
 
 export const init: ServerInit = () => startServer(installedTools);
 
-/**
- * Refuse oversized bodies, find out who is asking, add the headers every page needs, and close
- * connections once the server is stopping.
- */
-export const handle = sequence(bodyLimit, identify, securityHeaders, closeConnectionsWhenStopping);
+/** Refuse oversized bodies, find out who is asking, add the headers every response needs. */
+export const handle = sequence(bodyLimit, identify, responseHeaders);
 
 /** Never shows internals: the page gets a message and an id, the log gets the details. */
 export const handleError: HandleServerError = ({ error, status, message }) => {

@@ -1,6 +1,6 @@
 import { removeExpiredSessions } from './auth/sessions';
 import { config } from './config';
-import { stopKeepingAlive } from './http/keep-alive';
+import { stopKeepingAlive } from './http/headers';
 import { loadSecretKey } from './config/secret-key';
 import { limits, openStore, store, useStore } from './store';
 import { allCollections, registerTools, type Tool } from './tool';

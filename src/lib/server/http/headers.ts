@@ -18,13 +18,27 @@ export function applySecurityHeaders(
 	if (personal) headers.set('cache-control', 'no-store');
 }
 
-export const securityHeaders: Handle = async ({ event, resolve }) => {
+let stopping = false;
+
+/**
+ * Called when the process is asked to stop. adapter-node closes idle keep-alive connections at
+ * that moment, but a connection busy with a response then stays open until its keep-alive
+ * timeout after the response, holding up the exit by seconds: from now on each response says
+ * `Connection: close`, so the last one ends the process.
+ */
+export function stopKeepingAlive(): void {
+	stopping = true;
+}
+
+/** The headers every response gets on its way out. */
+export const responseHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	try {
 		applySecurityHeaders(response.headers, {
 			https: event.url.protocol === 'https:',
 			personal: event.locals.user !== null || event.locals.sessionCookie
 		});
+		if (stopping) response.headers.set('connection', 'close');
 	} catch {
 		// a response with immutable headers (a proxied fetch): leave it as it is
 	}

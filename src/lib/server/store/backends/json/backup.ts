@@ -48,7 +48,7 @@ export async function writeBackup(
 	for (const collection of collections) {
 		const records = state.records(collection);
 		const hash = createHash('sha256');
-		const pieces = serializeSnapshot(collection.name, records, (row) => JSON.stringify(row));
+		const pieces = serializeSnapshot(collection.name, records);
 		await writeFileDurably(path.join(folder, collection.fileName), hashing(pieces, hash));
 		manifest.files[collection.fileName] = { sha256: hash.digest('hex'), records: records.length };
 	}

@@ -302,7 +302,7 @@ export class JsonStore implements Store {
 		for (const name of names) {
 			const table = this.#tables.get(name);
 			if (!table) continue;
-			await writeSnapshot(this.#dir, table.collection, records(table), (row) => table.json(row));
+			await writeSnapshot(this.#dir, table.collection, records(table));
 		}
 	}
 

@@ -9,18 +9,18 @@ type Snapshot = Record<string, Row[]>;
 const SLICE = 250;
 
 /** lowdb over one collection's file; its data stays null when there is no file. */
-function low(dir: string, collection: AnyCollection, json: (record: Row) => string) {
+function low(dir: string, collection: AnyCollection) {
 	const adapter = new DurableJsonFile<Snapshot | null>(
 		path.join(dir, collection.fileName),
 		(value, fail) => ({ [collection.name]: parseSnapshot(collection, value, fail) }),
-		(data) => serializeSnapshot(collection.name, data?.[collection.name] ?? [], json)
+		(data) => serializeSnapshot(collection.name, data?.[collection.name] ?? [])
 	);
 	return new Low<Snapshot | null>(adapter, null);
 }
 
 /** A collection's file, checked strictly; null when there is no file (yet). */
 export async function readSnapshot(dir: string, collection: AnyCollection): Promise<Row[] | null> {
-	const db = low(dir, collection, JSON.stringify);
+	const db = low(dir, collection);
 	await db.read();
 	return db.data?.[collection.name] ?? null;
 }
@@ -29,10 +29,9 @@ export async function readSnapshot(dir: string, collection: AnyCollection): Prom
 export async function writeSnapshot(
 	dir: string,
 	collection: AnyCollection,
-	records: Row[],
-	json: (record: Row) => string
+	records: Row[]
 ): Promise<void> {
-	const db = low(dir, collection, json);
+	const db = low(dir, collection);
 	db.data = { [collection.name]: records };
 	await db.write();
 }
@@ -55,14 +54,10 @@ export function parseSnapshot(collection: AnyCollection, value: unknown, fail: F
 }
 
 /** One record per line (readable, diffable by an operator), produced a slice at a time. */
-export function* serializeSnapshot(
-	key: string,
-	records: Row[],
-	json: (record: Row) => string
-): Generator<string> {
+export function* serializeSnapshot(key: string, records: Row[]): Generator<string> {
 	yield `{"${key}": [\n`;
 	for (let start = 0; start < records.length; start += SLICE) {
-		const lines = records.slice(start, start + SLICE).map(json);
+		const lines = records.slice(start, start + SLICE).map((record) => JSON.stringify(record));
 		yield (start === 0 ? '' : ',\n') + lines.join(',\n');
 	}
 	yield '\n]}\n';

@@ -17,8 +17,6 @@ export class Table {
 	readonly #unique: Array<{ name: string; of: Field; map: Map<string, Row> }>;
 	readonly #indexes: Array<{ name: string; of: Field; map: Map<string, Set<string>> }>;
 	readonly #expires: Field | null;
-	/** Each record's JSON, so writing a file or the journal stringifies a record once. */
-	readonly #json = new WeakMap<Row, string>();
 
 	constructor(readonly collection: AnyCollection) {
 		this.#unique = collection.unique.map((name) => ({ name, of: field(name), map: new Map() }));
@@ -94,16 +92,6 @@ export class Table {
 		this.#unindex(previous);
 		this.byId.delete(id);
 		return previous;
-	}
-
-	/** The record's JSON, from the cache when it was stringified before. */
-	json(record: Row): string {
-		let json = this.#json.get(record);
-		if (json === undefined) {
-			json = JSON.stringify(record);
-			this.#json.set(record, json);
-		}
-		return json;
 	}
 
 	#index(record: Row): void {

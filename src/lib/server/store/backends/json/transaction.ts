@@ -95,7 +95,7 @@ export class JsonTransaction implements Transaction {
 	put(table: Table, record: Row): void {
 		const previous = table.put(record);
 		this.undos.push({ table, id: record.id, previous });
-		this.#operations.push(`["put",${JSON.stringify(table.collection.name)},${table.json(record)}]`);
+		this.#operations.push(JSON.stringify(['put', table.collection.name, record]));
 	}
 
 	delete(table: Table, id: string): boolean {
