@@ -14,26 +14,21 @@ export default defineConfig({
 					include: ['src/**/*.test.ts']
 				}
 			},
-			{
-				extends: './vite.config.ts',
-				test: {
-					name: 'http',
-					environment: 'node',
-					include: ['tests/http/**/*.test.ts'],
-					testTimeout: 60_000,
-					hookTimeout: 60_000
-				}
-			},
-			{
-				extends: './vite.config.ts',
-				test: {
-					name: 'security',
-					environment: 'node',
-					include: ['tests/security/**/*.test.ts'],
-					testTimeout: 60_000,
-					hookTimeout: 60_000
-				}
-			},
+			...['json', 'postgres'].flatMap((backend) =>
+				['http', 'security'].map((suite) => ({
+					extends: './vite.config.ts',
+					test: {
+						// The HTTP and security suites run once per storage backend.
+						name: backend === 'json' ? suite : `${suite}-postgres`,
+						environment: 'node',
+						include: [`tests/${suite}/**/*.test.ts`],
+						env: { GATEHOUSE_TEST_STORE: backend },
+						globalSetup: backend === 'postgres' ? ['tests/helpers/postgres-setup.ts'] : [],
+						testTimeout: 60_000,
+						hookTimeout: 60_000
+					}
+				}))
+			),
 			{
 				extends: './vite.config.ts',
 				test: {

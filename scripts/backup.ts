@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { writeBackup } from '../src/lib/server/store/backends/json/backup';
-import { allCollections } from '../src/lib/server/tool';
+import { storeContents } from '../src/lib/server/tool';
 import { readArguments, runCommand, settings, UsageError } from './cli';
 
 const USAGE = `Usage: npm run backup -- [--out <dir>]
@@ -13,6 +13,6 @@ runCommand(USAGE, async () => {
 	if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}`);
 	const { dataDir } = settings();
 	if (!existsSync(dataDir)) throw new Error(`There is no data directory at ${dataDir}`);
-	const folder = await writeBackup(dataDir, allCollections(), values.out);
+	const folder = await writeBackup(dataDir, storeContents().collections, values.out);
 	console.log(`Backup written to ${folder}`);
 });

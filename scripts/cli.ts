@@ -7,7 +7,7 @@ import {
 	useStore,
 	type Store
 } from '../src/lib/server/store';
-import { allCollections, registerTools } from '../src/lib/server/tool';
+import { storeContents, registerTools } from '../src/lib/server/tool';
 import { installedTools } from '../src/lib/server/tools';
 
 /* Shared by the operator commands: settings, the store, arguments, and how a command fails. */
@@ -46,7 +46,7 @@ export async function withStore(
 	const options = {
 		dataDir: config.dataDir,
 		databaseUrl: config.databaseUrl,
-		collections: allCollections()
+		...storeContents()
 	};
 	let store: Store;
 	try {

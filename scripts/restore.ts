@@ -1,5 +1,5 @@
 import { restoreBackup } from '../src/lib/server/store/backends/json/backup';
-import { allCollections } from '../src/lib/server/tool';
+import { storeContents } from '../src/lib/server/tool';
 import { readArguments, runCommand, settings, UsageError } from './cli';
 
 const USAGE = `Usage: npm run restore -- <backup folder>
@@ -11,6 +11,6 @@ runCommand(USAGE, async () => {
 	const { positionals } = readArguments({});
 	if (positionals.length !== 1) throw new UsageError('Name exactly one backup folder.');
 	const { dataDir } = settings();
-	await restoreBackup(positionals[0] ?? '', dataDir, allCollections());
+	await restoreBackup(positionals[0] ?? '', dataDir, storeContents().collections);
 	console.log(`Restored ${positionals[0]} into ${dataDir}. Start the server to use it.`);
 });

@@ -2,13 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { makeTempDir } from './temp-dir';
+import { newStoreLocation, storeEnv, type StoreLocation } from './backend';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BUILD_ENTRY = path.join(ROOT, 'build/index.js');
 
 export interface RunningServer {
 	origin: string;
+	/** Where it keeps its data; pass it to another server to start on the same data. */
+	store: StoreLocation;
 	dataDir: string;
 	process: ChildProcess;
 	/** Everything the server printed so far. */
@@ -31,18 +33,22 @@ export async function freePort(): Promise<number> {
 }
 
 export interface ServerOptions {
+	/** The data to start on (another server's, to restart); a fresh place if not given. */
+	store?: StoreLocation;
+	/** A data directory of the test's own choosing (JSON backend tests). */
 	dataDir?: string;
 	env?: Record<string, string>;
 	/** Start as `npm start` does (scripts/start.js), with no ORIGIN, as a first-time user would. */
 	asNpmStart?: boolean;
 }
 
-/** Runs `node build` on a free port and a temp data dir, as an operator would. */
+/** Runs `node build` on a free port and fresh data (of the backend under test), as an operator would. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
 	if (!existsSync(BUILD_ENTRY)) {
 		throw new Error('No build found: run `npm run build` (npm test does this) before HTTP tests');
 	}
-	const dataDir = options.dataDir ?? (await makeTempDir());
+	const given = options.store ?? (await newStoreLocation());
+	const store = options.dataDir ? { ...given, dataDir: options.dataDir } : given;
 	const port = await freePort();
 	const origin = options.asNpmStart ? `http://localhost:${port}` : `http://127.0.0.1:${port}`;
 	const entry = options.asNpmStart ? path.join(ROOT, 'scripts/start.js') : BUILD_ENTRY;
@@ -53,7 +59,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			HOST: '127.0.0.1',
 			PORT: String(port),
 			...(options.asNpmStart ? {} : { ORIGIN: origin }),
-			DATA_DIR: dataDir,
+			...storeEnv(store),
 			// Every test client comes from 127.0.0.1: per-address limits would stop the storm and
 			// crash tests. The security suite sets them explicitly to test them.
 			SIGNUP_MAX_PER_IP: '1000000',
@@ -86,7 +92,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 
 	return {
 		origin,
-		dataDir,
+		store,
+		dataDir: store.dataDir,
 		process: child,
 		output: () => output,
 		async stop() {

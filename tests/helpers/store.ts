@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach } from 'vitest';
 import { useSecretKey } from '../../src/lib/server/config/secret-key';
 import { openStore, useStore, type Store } from '../../src/lib/server/store';
-import { allCollections, registerTools } from '../../src/lib/server/tool';
+import { storeContents, registerTools } from '../../src/lib/server/tool';
 import { installedTools } from '../../src/lib/server/tools';
 import { makeTempDir, removeDir } from './temp-dir';
 
@@ -17,7 +17,7 @@ export function useTempStore(): () => Store & { dataDir: string } {
 		registerTools(installedTools);
 		useSecretKey(randomBytes(32));
 		const dataDir = await makeTempDir();
-		const store = await openStore({ dataDir, databaseUrl: null, collections: allCollections() });
+		const store = await openStore({ dataDir, databaseUrl: null, ...storeContents() });
 		current = Object.assign(store, { dataDir });
 		useStore(current);
 	});

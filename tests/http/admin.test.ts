@@ -6,16 +6,16 @@ import {
 	everythingWritten,
 	storedFingerprint,
 	storedSessions,
+	seedUsers,
 	storedUser,
 	storedUsers
 } from '../helpers/stored';
-import type { UserRecord } from '../../src/lib/server/store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/lib/server/auth/password';
 import { runScript } from '../helpers/cli';
 import { Client, logIn, signUp } from '../helpers/client';
 import { startServer, type RunningServer, type ServerOptions } from '../helpers/server';
-import { makeTempDir, removeDir } from '../helpers/temp-dir';
+import { backend, newStoreLocation, storeEnv, type StoreLocation } from '../helpers/backend';
+import { removeDir } from '../helpers/temp-dir';
 
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'staple purple lantern';
@@ -34,10 +34,11 @@ async function start(options: ServerOptions = {}): Promise<RunningServer> {
 	return server;
 }
 
-async function tempDir(): Promise<string> {
-	const dir = await makeTempDir();
-	dirs.push(dir);
-	return dir;
+/** An empty store of the backend under test, removed after the test. */
+async function emptyStore(): Promise<StoreLocation> {
+	const store = await newStoreLocation();
+	dirs.push(store.dataDir);
+	return store;
 }
 
 afterEach(async () => {
@@ -53,28 +54,9 @@ interface AuditLine {
 	ip: string | null;
 }
 
-async function sessionCount(dataDir: string, userId: string): Promise<number> {
-	const sessions = await storedSessions(dataDir);
+async function sessionCount(server: RunningServer, userId: string): Promise<number> {
+	const sessions = await storedSessions(server);
 	return sessions.filter((session) => session.userId === userId).length;
-}
-
-/** Writes users.json before the server starts: far quicker than signing 60 people up. */
-async function seedUsers(
-	dataDir: string,
-	seeds: { username: string; role?: 'user' | 'admin'; password?: string }[]
-): Promise<Pick<UserRecord, 'id' | 'username' | 'passwordHash' | 'role' | 'createdAt'>[]> {
-	const epoch = Date.parse('2026-01-01T00:00:00.000Z');
-	const users = await Promise.all(
-		seeds.map(async (seed, index) => ({
-			id: randomUUID(),
-			username: seed.username,
-			passwordHash: seed.password ? await hashPassword(seed.password) : 'seeded-without-password',
-			role: seed.role ?? 'user',
-			createdAt: new Date(epoch + index * 1000).toISOString()
-		}))
-	);
-	await fs.writeFile(path.join(dataDir, 'users.json'), JSON.stringify({ users }));
-	return users;
 }
 
 async function signedUp(server: RunningServer, username: string): Promise<Client> {
@@ -99,7 +81,7 @@ async function aliceAndBob(options: ServerOptions = {}) {
 	const server = await start(options);
 	const alice = await signedUp(server, 'alice');
 	const bob = await signedUp(server, 'bob');
-	const users = await storedUsers(server.dataDir);
+	const users = await storedUsers(server);
 	const idOf = (username: string) => users.find((user) => user.username === username)?.id ?? '';
 	return { server, alice, bob, aliceId: idOf('alice'), bobId: idOf('bob') };
 }
@@ -129,13 +111,13 @@ describe('the first account', () => {
 		const server = await start();
 		expect(await (await new Client(server.origin).get('/signup')).text()).toContain(FIRST_ACCOUNT);
 		const alice = await signedUp(server, 'alice');
-		expect((await storedUser(server.dataDir, 'alice'))?.role).toBe('admin');
+		expect((await storedUser(server, 'alice'))?.role).toBe('admin');
 
 		expect(await (await new Client(server.origin).get('/signup')).text()).not.toContain(
 			FIRST_ACCOUNT
 		);
 		const bob = await signedUp(server, 'bob');
-		expect((await storedUser(server.dataDir, 'bob'))?.role).toBe('user');
+		expect((await storedUser(server, 'bob'))?.role).toBe('user');
 
 		expect(hasAdminLink(await (await alice.get('/home')).text())).toBe(true);
 		expect(hasAdminLink(await (await bob.get('/home')).text())).toBe(false);
@@ -149,7 +131,7 @@ describe('the first account', () => {
 			names.map((name) => signUp(new Client(server.origin), name, PASSWORD))
 		);
 		expect(responses.map((response) => response.status)).toEqual(names.map(() => 303));
-		const roles = (await storedUsers(server.dataDir)).map((user) => user.role);
+		const roles = (await storedUsers(server)).map((user) => user.role);
 		expect(roles.sort()).toEqual(['admin', 'user', 'user', 'user', 'user']);
 	});
 });
@@ -169,13 +151,13 @@ describe('who may use the admin area', () => {
 	async function threeUsers() {
 		const setup = await aliceAndBob();
 		await signedUp(setup.server, 'carol');
-		const carolId = (await storedUser(setup.server.dataDir, 'carol'))?.id ?? '';
+		const carolId = (await storedUser(setup.server, 'carol'))?.id ?? '';
 		return { ...setup, carolId };
 	}
 
 	it('sends a visitor to the login page from every admin page and action', async () => {
 		const { server, aliceId, bobId, carolId } = await threeUsers();
-		const before = await storedFingerprint(server.dataDir);
+		const before = await storedFingerprint(server);
 		const visitor = new Client(server.origin);
 		for (const page of ['/admin', `/admin/users/${aliceId}`, '/admin?q=al&page=2']) {
 			const response = await visitor.get(page);
@@ -189,12 +171,12 @@ describe('who may use the admin area', () => {
 			expect(response.status, action).toBe(303);
 			expect(response.headers.get('location'), action).toMatch(/^\/login\?redirectTo=%2Fadmin/);
 		}
-		expect(await storedFingerprint(server.dataDir)).toEqual(before);
+		expect(await storedFingerprint(server)).toEqual(before);
 	});
 
 	it('answers a signed-in user with 403 for every admin page and action, changing nothing', async () => {
 		const { server, alice, bob, aliceId, bobId, carolId } = await threeUsers();
-		const before = await storedFingerprint(server.dataDir);
+		const before = await storedFingerprint(server);
 		for (const page of ['/admin', `/admin/users/${aliceId}`, `/admin/users/${bobId}`]) {
 			const response = await bob.get(page);
 			expect(response.status, page).toBe(403);
@@ -216,7 +198,7 @@ describe('who may use the admin area', () => {
 				error: { message: ADMINS_ONLY }
 			});
 		}
-		expect(await storedFingerprint(server.dataDir)).toEqual(before);
+		expect(await storedFingerprint(server)).toEqual(before);
 		expect((await alice.get('/admin')).status).toBe(200);
 	});
 
@@ -266,13 +248,13 @@ describe('who may use the admin area', () => {
 
 describe('the users table', () => {
 	it('pages through 61 users 50 at a time, newest first, and searches by username', async () => {
-		const dataDir = await tempDir();
+		const store = await emptyStore();
 		const members = Array.from({ length: 60 }, (_, i) => `member${String(i).padStart(2, '0')}`);
-		await seedUsers(dataDir, [
+		await seedUsers(store, [
 			{ username: 'alice', role: 'admin', password: PASSWORD },
 			...members.map((username) => ({ username }))
 		]);
-		const server = await start({ dataDir });
+		const server = await start({ store });
 		const alice = await loggedIn(server, 'alice');
 		const page = async (query: string) => (await alice.get(`/admin${query}`)).text();
 
@@ -315,7 +297,7 @@ describe('the users table', () => {
 describe('the last admin', () => {
 	it('cannot be demoted or deleted, neither from the admin page nor from /account', async () => {
 		const { server, alice, bob, aliceId, bobId } = await aliceAndBob();
-		const before = await storedFingerprint(server.dataDir, ['users']);
+		const before = await storedFingerprint(server, ['users']);
 		const attempts = [
 			await alice.post(`/admin/users/${aliceId}?/setRole`, { role: 'user' }),
 			await alice.post(`/admin/users/${aliceId}?/deleteUser`, { confirm: 'alice' }),
@@ -325,7 +307,7 @@ describe('the last admin', () => {
 			expect(response.status).toBe(400);
 			expect(await response.text()).toContain(ONLY_ADMIN);
 		}
-		expect(await storedFingerprint(server.dataDir, ['users'])).toBe(before);
+		expect(await storedFingerprint(server, ['users'])).toBe(before);
 		expect((await alice.get('/admin')).status).toBe(200);
 
 		const promote = await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'admin' });
@@ -333,14 +315,14 @@ describe('the last admin', () => {
 		expect(promote.headers.get('location')).toBe(`/admin/users/${bobId}`);
 		const stepDown = await alice.post(`/admin/users/${aliceId}?/setRole`, { role: 'user' });
 		expect(stepDown.status).toBe(303);
-		expect((await storedUser(server.dataDir, 'alice'))?.role).toBe('user');
+		expect((await storedUser(server, 'alice'))?.role).toBe('user');
 		expect((await alice.get('/admin')).status).toBe(403);
 
 		// now bob is the only admin, and the same rule protects him
 		const bobStepsDown = await bob.post(`/admin/users/${bobId}?/setRole`, { role: 'user' });
 		expect(bobStepsDown.status).toBe(400);
 		expect(await bobStepsDown.text()).toContain(ONLY_ADMIN);
-		expect((await storedUser(server.dataDir, 'bob'))?.role).toBe('admin');
+		expect((await storedUser(server, 'bob'))?.role).toBe('admin');
 	});
 });
 
@@ -356,7 +338,7 @@ describe('changes to a signed-in user', () => {
 		const unknownRole = await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'root' });
 		expect(unknownRole.status).toBe(400);
 		expect(await unknownRole.text()).toContain('Choose the role user or admin.');
-		expect((await storedUser(server.dataDir, 'bob'))?.role).toBe('admin');
+		expect((await storedUser(server, 'bob'))?.role).toBe('admin');
 
 		expect((await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'user' })).status).toBe(303);
 		expect((await bob.get('/admin')).status).toBe(403);
@@ -364,7 +346,7 @@ describe('changes to a signed-in user', () => {
 		expect(home.status).toBe(200);
 		expect(hasAdminLink(await home.text())).toBe(false);
 		expect((await bob.post(`/admin/users/${aliceId}?/createResetLink`, {})).status).toBe(403);
-		expect(await sessionCount(server.dataDir, bobId)).toBe(1);
+		expect(await sessionCount(server, bobId)).toBe(1);
 	});
 
 	it('treats a deleted user as a visitor on their next request', async () => {
@@ -372,15 +354,15 @@ describe('changes to a signed-in user', () => {
 		const wrong = await alice.post(`/admin/users/${bobId}?/deleteUser`, { confirm: 'alice' });
 		expect(wrong.status).toBe(400);
 		expect(await wrong.text()).toContain('Type bob to confirm.');
-		expect(await storedUser(server.dataDir, 'bob')).toBeDefined();
+		expect(await storedUser(server, 'bob')).toBeDefined();
 		expect((await bob.get('/home')).status).toBe(200);
 
 		const remove = await alice.post(`/admin/users/${bobId}?/deleteUser`, { confirm: 'bob' });
 		expect(remove.status).toBe(303);
 		expect(remove.headers.get('location')).toBe('/admin');
 		expect(await (await alice.get('/admin')).text()).toContain('bob was deleted.');
-		expect(await storedUser(server.dataDir, 'bob')).toBeUndefined();
-		expect(await sessionCount(server.dataDir, bobId)).toBe(0);
+		expect(await storedUser(server, 'bob')).toBeUndefined();
+		expect(await sessionCount(server, bobId)).toBe(0);
 
 		const next = await bob.get('/home');
 		expect(next.status).toBe(303);
@@ -388,7 +370,7 @@ describe('changes to a signed-in user', () => {
 		expect(bob.cookies.has('session')).toBe(false);
 		// the name is free again, for a new account that is no admin
 		await signedUp(server, 'bob');
-		expect((await storedUser(server.dataDir, 'bob'))?.role).toBe('user');
+		expect((await storedUser(server, 'bob'))?.role).toBe('user');
 	});
 
 	it('ends every session of a user, who can log in again', async () => {
@@ -405,8 +387,8 @@ describe('changes to a signed-in user', () => {
 			expect(response.status).toBe(303);
 			expect(response.headers.get('location')).toMatch(/^\/login/);
 		}
-		expect(await sessionCount(server.dataDir, bobId)).toBe(0);
-		expect(await sessionCount(server.dataDir, aliceId)).toBe(1);
+		expect(await sessionCount(server, bobId)).toBe(0);
+		expect(await sessionCount(server, aliceId)).toBe(1);
 		expect((await alice.get('/admin')).status).toBe(200);
 		await loggedIn(server, 'bob');
 	});
@@ -420,9 +402,7 @@ describe('password reset links', () => {
 		expect(link).toMatch(new RegExp(`^${server.origin}/reset-password/${bobId}\\.[a-z2-7]{32}$`));
 		const secret = link.split('.').at(-1) ?? '';
 		expect(JSON.stringify(await everythingWritten(server))).not.toContain(secret);
-		expect((await storedUser(server.dataDir, 'bob'))?.passwordReset?.secretHash).toBe(
-			sha256Hex(secret)
-		);
+		expect((await storedUser(server, 'bob'))?.passwordReset?.secretHash).toBe(sha256Hex(secret));
 		expect(await (await alice.get(`/admin/users/${bobId}`)).text()).toContain('A link is pending.');
 
 		const visitor = new Client(server.origin);
@@ -447,12 +427,12 @@ describe('password reset links', () => {
 		expect(await (await visitor.get('/login')).text()).toContain('Your new password is set.');
 
 		for (const client of [bob, bobOnPhone]) expect((await client.get('/home')).status).toBe(303);
-		expect(await sessionCount(server.dataDir, bobId)).toBe(0);
+		expect(await sessionCount(server, bobId)).toBe(0);
 		expect((await logIn(new Client(server.origin), 'bob', PASSWORD)).status).toBe(400);
 		await loggedIn(server, 'bob', NEW_PASSWORD);
 
 		// the same link a second time
-		const hashAfterReset = (await storedUser(server.dataDir, 'bob'))?.passwordHash;
+		const hashAfterReset = (await storedUser(server, 'bob'))?.passwordHash;
 		const again = await visitor.get(new URL(link).pathname);
 		const againHtml = await again.text();
 		expect(againHtml).toContain(LINK_INVALID);
@@ -460,7 +440,7 @@ describe('password reset links', () => {
 		const reuse = await setPassword(visitor, link, 'a third password here');
 		expect(reuse.status).toBe(400);
 		expect(await reuse.text()).toContain(LINK_INVALID);
-		expect((await storedUser(server.dataDir, 'bob'))?.passwordHash).toBe(hashAfterReset);
+		expect((await storedUser(server, 'bob'))?.passwordHash).toBe(hashAfterReset);
 		await loggedIn(server, 'bob', NEW_PASSWORD);
 	});
 
@@ -469,7 +449,7 @@ describe('password reset links', () => {
 		const replaced = await createResetLink(alice, bobId);
 		const link = await createResetLink(alice, bobId);
 		const secret = link.split('.').at(-1) ?? '';
-		const before = await storedFingerprint(server.dataDir, ['users']);
+		const before = await storedFingerprint(server, ['users']);
 		const visitor = new Client(server.origin);
 		const tokens = [
 			new URL(replaced).pathname.split('/').at(-1) ?? '',
@@ -496,7 +476,7 @@ describe('password reset links', () => {
 			expect(post.status, token).toBe(400);
 			expect(await post.text(), token).toContain(LINK_INVALID);
 		}
-		expect(await storedFingerprint(server.dataDir, ['users'])).toBe(before);
+		expect(await storedFingerprint(server, ['users'])).toBe(before);
 		expect((await setPassword(visitor, link, NEW_PASSWORD)).status).toBe(303);
 		await loggedIn(server, 'bob', NEW_PASSWORD);
 	});
@@ -520,15 +500,15 @@ describe('password reset links', () => {
 
 describe('with ALLOW_SIGNUP=false', () => {
 	it('closes signup, and an admin from the CLI creates accounts with one-time links', async () => {
-		const dataDir = await tempDir();
+		const dataDir = await emptyStore();
 		const created = await runScript(
 			'users',
 			['create', 'root', '--admin', '--password-stdin'],
-			{ DATA_DIR: dataDir },
+			storeEnv(dataDir),
 			PASSWORD
 		);
 		expect(created.code).toBe(0);
-		const server = await start({ dataDir, env: { ALLOW_SIGNUP: 'false' } });
+		const server = await start({ store: dataDir, env: { ALLOW_SIGNUP: 'false' } });
 		const before = await storedFingerprint(dataDir);
 
 		const visitor = new Client(server.origin);
@@ -574,12 +554,12 @@ describe('with ALLOW_SIGNUP=false', () => {
 
 describe('the audit log', () => {
 	it('records each event as one JSON line, without passwords or tokens', async () => {
-		const dataDir = await tempDir();
+		const dataDir = await emptyStore();
 		await seedUsers(dataDir, [
 			{ username: 'alice', role: 'admin', password: PASSWORD },
 			{ username: 'bob', password: PASSWORD }
 		]);
-		const server = await start({ dataDir });
+		const server = await start({ store: dataDir });
 		const forged = 'x\n{"action":"admin.set-role"}';
 		const wrongPassword = 'not bob’s password';
 
@@ -592,7 +572,9 @@ describe('the audit log', () => {
 		expect((await setPassword(new Client(server.origin), link, NEW_PASSWORD)).status).toBe(303);
 
 		const log = await auditText(dataDir);
-		expect((await fs.stat(path.join(dataDir, 'audit.log'))).mode & 0o777).toBe(0o600);
+		if (backend === 'json') {
+			expect((await fs.stat(path.join(server.dataDir, 'audit.log'))).mode & 0o777).toBe(0o600);
+		}
 		const lines = log.trimEnd().split('\n');
 		const entries = lines.map((line) => JSON.parse(line) as AuditLine);
 		expect(entries.map(({ actor, action, target }) => ({ actor, action, target }))).toEqual([

@@ -1,9 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { Client, logIn, signUp } from '../helpers/client';
 import { runScript } from '../helpers/cli';
 import { startServer, type RunningServer } from '../helpers/server';
+import { onJsonFiles } from '../helpers/backend';
 import { makeTempDir, removeDir } from '../helpers/temp-dir';
 
 const PASSWORD = 'correct horse battery';
@@ -33,7 +34,7 @@ function backupFolder(stdout: string): string {
 	return folder.trim();
 }
 
-describe('backup and restore', () => {
+onJsonFiles('backup and restore of the JSON files', () => {
 	it('backs up a running server, restores into the stopped data dir, and logs in again', async () => {
 		const dataDir = await tempDir();
 		const outDir = await tempDir();

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Client, logIn, signUp } from '../helpers/client';
 import { expectStartFailure, startServer, type RunningServer } from '../helpers/server';
+import { onJsonFiles } from '../helpers/backend';
 import { makeTempDir, removeDir } from '../helpers/temp-dir';
 
 const PASSWORD = 'correct horse battery';
@@ -102,7 +103,7 @@ describe('data survives a restart', () => {
 		await signUp(new Client(first.origin), 'keeper', PASSWORD);
 		expect(await first.stop()).toBe(0);
 
-		const second = await start({ dataDir: first.dataDir });
+		const second = await start({ store: first.store });
 		const client = new Client(second.origin);
 		expect((await logIn(client, 'keeper', PASSWORD)).status).toBe(303);
 		expect((await client.get('/home')).status).toBe(200);
@@ -113,14 +114,14 @@ describe('data survives a restart', () => {
 		const client = new Client(first.origin);
 		await signUp(client, 'stayer', PASSWORD);
 		await first.stop();
-		const second = await start({ dataDir: first.dataDir });
+		const second = await start({ store: first.store });
 		const again = new Client(second.origin);
 		again.cookies.set('session', client.cookies.get('session') ?? '');
 		expect((await again.get('/home')).status).toBe(200);
 	});
 });
 
-describe('a corrupt data file', () => {
+onJsonFiles('a corrupt data file', () => {
 	it.each([
 		['truncated JSON', '{"users": [{"id": "x"'],
 		['null', 'null'],

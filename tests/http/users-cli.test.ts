@@ -1,20 +1,29 @@
 import { createHash, randomUUID } from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import {
 	auditText,
 	everythingWritten,
 	storedFingerprint,
 	storedSessions,
 	storedUser,
-	storedUsers
+	seedStore,
+	seedUsers,
+	storedUsers,
+	type UserSeed
 } from '../helpers/stored';
 import { afterEach, describe, expect, it } from 'vitest';
-import { hashPassword, verifyPassword } from '../../src/lib/server/auth/password';
+import { verifyPassword } from '../../src/lib/server/auth/password';
+import { sessions as sessionsCollection } from '../../src/lib/server/store';
 import { runScript, type CommandResult } from '../helpers/cli';
 import { Client, logIn } from '../helpers/client';
 import { startServer, type RunningServer } from '../helpers/server';
-import { makeTempDir, removeDir } from '../helpers/temp-dir';
+import {
+	newStoreLocation,
+	onJsonFiles,
+	onPostgres,
+	storeEnv,
+	type StoreLocation
+} from '../helpers/backend';
+import { removeDir } from '../helpers/temp-dir';
 
 const PASSWORD = 'correct horse battery';
 const NEW_PASSWORD = 'staple purple lantern';
@@ -29,45 +38,34 @@ afterEach(async () => {
 	await Promise.all(dirs.splice(0).map(removeDir));
 });
 
-async function tempDir(): Promise<string> {
-	const dir = await makeTempDir();
-	dirs.push(dir);
-	return dir;
+/** An empty store of the backend under test. */
+async function emptyStore(): Promise<StoreLocation> {
+	const store = await newStoreLocation();
+	dirs.push(store.dataDir);
+	return store;
 }
 
-/** `npm run users -- <args>` on a data directory. */
+/** `npm run users -- <args>` on a store, pointed at it as the server is (DATA_DIR, DATABASE_URL). */
 function users(
-	dataDir: string,
+	store: StoreLocation,
 	args: string[],
 	input = '',
 	env: Record<string, string> = {}
 ): Promise<CommandResult> {
-	return runScript('users', args, { DATA_DIR: dataDir, ...env }, input);
+	return runScript('users', args, { ...storeEnv(store), ...env }, input);
 }
 
-/** A data directory holding these users, as a server would have written it. */
-async function seededDir(
-	seeds: { username: string; role?: 'user' | 'admin'; password?: string }[]
-): Promise<{ dataDir: string; ids: Record<string, string> }> {
-	const dataDir = await tempDir();
-	const epoch = Date.parse('2026-01-01T00:00:00.000Z');
-	const records = await Promise.all(
-		seeds.map(async (seed, index) => ({
-			id: randomUUID(),
-			username: seed.username,
-			passwordHash: seed.password ? await hashPassword(seed.password) : 'seeded-without-password',
-			role: seed.role ?? 'user',
-			createdAt: new Date(epoch + index * 1000).toISOString()
-		}))
-	);
-	await fs.writeFile(path.join(dataDir, 'users.json'), JSON.stringify({ users: records }));
-	await fs.writeFile(path.join(dataDir, 'sessions.json'), JSON.stringify({ sessions: [] }));
-	await fs.writeFile(path.join(dataDir, 'limits.json'), JSON.stringify({ limits: [] }));
-	const ids = Object.fromEntries(records.map((record) => [record.username, record.id]));
-	return { dataDir, ids };
+/** A store holding these users, as a server would have written them. */
+async function seeded(
+	seeds: UserSeed[]
+): Promise<{ store: StoreLocation; ids: Record<string, string> }> {
+	const store = await newStoreLocation();
+	dirs.push(store.dataDir);
+	const records = await seedUsers(store, seeds);
+	return { store, ids: Object.fromEntries(records.map((r) => [r.username, r.id])) };
 }
 
-const aliceAndBob = () => seededDir([{ username: 'alice', role: 'admin' }, { username: 'bob' }]);
+const aliceAndBob = () => seeded([{ username: 'alice', role: 'admin' }, { username: 'bob' }]);
 
 const sha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 const linkPattern = (prefix: string, userId: string) =>
@@ -75,17 +73,17 @@ const linkPattern = (prefix: string, userId: string) =>
 
 describe('users create and list', () => {
 	it('creates users with a password from standard input, lists them and logs it', async () => {
-		const dataDir = await tempDir();
+		const store = await emptyStore();
 		const admin = await users(
-			dataDir,
+			store,
 			['create', 'Alice', '--admin', '--password-stdin'],
 			`${PASSWORD}\n`
 		);
 		expect(admin).toMatchObject({ code: 0, stdout: 'Created admin alice.\n' });
-		const user = await users(dataDir, ['create', 'bob', '--password-stdin'], PASSWORD);
+		const user = await users(store, ['create', 'bob', '--password-stdin'], PASSWORD);
 		expect(user).toMatchObject({ code: 0, stdout: 'Created user bob.\n' });
 
-		const stored = await storedUsers(dataDir);
+		const stored = await storedUsers(store);
 		expect(stored.map(({ username, role }) => ({ username, role }))).toEqual([
 			{ username: 'alice', role: 'admin' },
 			{ username: 'bob', role: 'user' }
@@ -95,14 +93,14 @@ describe('users create and list', () => {
 			// the line break that ends the input is not part of the password
 			expect(await verifyPassword(record.passwordHash, PASSWORD)).toBe(true);
 		}
-		expect(JSON.stringify(await everythingWritten(dataDir))).not.toContain(PASSWORD);
+		expect(JSON.stringify(await everythingWritten(store))).not.toContain(PASSWORD);
 
-		const list = await users(dataDir, ['list']);
+		const list = await users(store, ['list']);
 		expect(list.code).toBe(0);
 		expect(list.stdout).toMatch(/^alice\s+admin\s+\d{4}-\d\d-\d\dT/m);
 		expect(list.stdout).toMatch(/^bob\s+user\s+\d{4}-\d\d-\d\dT/m);
 
-		const log = (await auditText(dataDir)).trimEnd().split('\n');
+		const log = (await auditText(store)).trimEnd().split('\n');
 		expect(log.map((line) => JSON.parse(line) as unknown)).toEqual([
 			expect.objectContaining({
 				actor: 'cli',
@@ -116,11 +114,11 @@ describe('users create and list', () => {
 
 	it('refuses a short password, a taken name and a missing password', async () => {
 		const dirs = await Promise.all([aliceAndBob(), aliceAndBob(), aliceAndBob()]);
-		const before = await Promise.all(dirs.map(({ dataDir }) => storedFingerprint(dataDir)));
+		const before = await Promise.all(dirs.map(({ store }) => storedFingerprint(store)));
 		const [short, taken, noTerminal] = await Promise.all([
-			users(dirs[0]?.dataDir ?? '', ['create', 'carol', '--password-stdin'], 'short'),
-			users(dirs[1]?.dataDir ?? '', ['create', 'BOB', '--password-stdin'], PASSWORD),
-			users(dirs[2]?.dataDir ?? '', ['create', 'carol'])
+			users(dirs[0]!.store, ['create', 'carol', '--password-stdin'], 'short'),
+			users(dirs[1]!.store, ['create', 'BOB', '--password-stdin'], PASSWORD),
+			users(dirs[2]!.store, ['create', 'carol'])
 		]);
 		expect(short.code).toBe(1);
 		expect(short.stderr).toContain('Password refused: Use at least 8 characters.');
@@ -128,31 +126,29 @@ describe('users create and list', () => {
 		expect(taken.stderr).toContain('That username is already taken');
 		expect(noTerminal.code).toBe(1);
 		expect(noTerminal.stderr).toContain('use --password-stdin');
-		expect(await Promise.all(dirs.map(({ dataDir }) => storedFingerprint(dataDir)))).toEqual(
-			before
-		);
+		expect(await Promise.all(dirs.map(({ store }) => storedFingerprint(store)))).toEqual(before);
 	});
 });
 
 describe('users set-role and delete', () => {
 	it('changes roles, but never demotes the last admin', async () => {
-		const { dataDir } = await aliceAndBob();
-		const promote = await users(dataDir, ['set-role', 'BOB', 'admin']);
+		const { store } = await aliceAndBob();
+		const promote = await users(store, ['set-role', 'BOB', 'admin']);
 		expect(promote).toMatchObject({ code: 0, stdout: 'bob is now admin.\n' });
-		expect((await storedUser(dataDir, 'bob'))?.role).toBe('admin');
-		const stepDown = await users(dataDir, ['set-role', 'alice', 'user']);
+		expect((await storedUser(store, 'bob'))?.role).toBe('admin');
+		const stepDown = await users(store, ['set-role', 'alice', 'user']);
 		expect(stepDown.code).toBe(0);
-		expect((await storedUser(dataDir, 'alice'))?.role).toBe('user');
+		expect((await storedUser(store, 'alice'))?.role).toBe('user');
 
-		const before = await storedFingerprint(dataDir);
-		const last = await users(dataDir, ['set-role', 'bob', 'user']);
+		const before = await storedFingerprint(store);
+		const last = await users(store, ['set-role', 'bob', 'user']);
 		expect(last.code).toBe(1);
 		expect(last.stderr).toContain(ONLY_ADMIN);
-		expect(await storedFingerprint(dataDir)).toEqual(before);
+		expect(await storedFingerprint(store)).toEqual(before);
 	});
 
 	it('deletes a user with their sessions, but not the last admin', async () => {
-		const { dataDir, ids } = await aliceAndBob();
+		const { store, ids } = await aliceAndBob();
 		const now = Date.now();
 		const session = (userId: string) => ({
 			id: sha256Hex(randomUUID()),
@@ -160,22 +156,29 @@ describe('users set-role and delete', () => {
 			createdAt: new Date(now).toISOString(),
 			lastActiveAt: new Date(now).toISOString(),
 			expiresAt: new Date(now + 600_000).toISOString(),
-			remember: false
+			remember: false,
+			ip: '',
+			userAgent: '',
+			credentialVersion: 0
 		});
 		const sessions = [session(ids.alice ?? ''), session(ids.bob ?? ''), session(ids.bob ?? '')];
-		await fs.writeFile(path.join(dataDir, 'sessions.json'), JSON.stringify({ sessions }));
+		await seedStore(store, (opened) =>
+			opened.update(async (tx) => {
+				for (const record of sessions) await tx.of(sessionsCollection).insert(record);
+			})
+		);
 
-		const removed = await users(dataDir, ['delete', 'bob']);
+		const removed = await users(store, ['delete', 'bob']);
 		expect(removed).toMatchObject({ code: 0, stdout: 'Deleted bob.\n' });
-		expect((await storedUsers(dataDir)).map((user) => user.username)).toEqual(['alice']);
-		const left = await storedSessions(dataDir);
+		expect((await storedUsers(store)).map((user) => user.username)).toEqual(['alice']);
+		const left = await storedSessions(store);
 		expect(left.map((kept) => kept.id)).toEqual([sessions[0]?.id]);
 
-		const before = await storedFingerprint(dataDir);
-		const last = await users(dataDir, ['delete', 'alice']);
+		const before = await storedFingerprint(store);
+		const last = await users(store, ['delete', 'alice']);
 		expect(last.code).toBe(1);
 		expect(last.stderr).toContain(ONLY_ADMIN);
-		expect(await storedFingerprint(dataDir)).toEqual(before);
+		expect(await storedFingerprint(store)).toEqual(before);
 	});
 });
 
@@ -183,13 +186,13 @@ describe('users reset-password', () => {
 	it('prints a one-time link on --origin, else ORIGIN, else as a path', async () => {
 		const [flag, env, bare] = await Promise.all([aliceAndBob(), aliceAndBob(), aliceAndBob()]);
 		const [withFlag, withEnv, withNeither] = await Promise.all([
-			users(flag.dataDir, ['reset-password', 'bob', '--origin', 'https://team.example.com'], '', {
+			users(flag.store, ['reset-password', 'bob', '--origin', 'https://team.example.com'], '', {
 				ORIGIN: 'https://ignored.example.com'
 			}),
-			users(env.dataDir, ['reset-password', 'bob'], '', {
+			users(env.store, ['reset-password', 'bob'], '', {
 				ORIGIN: 'https://gate.example.org/some/path'
 			}),
-			users(bare.dataDir, ['reset-password', 'bob'])
+			users(bare.store, ['reset-password', 'bob'])
 		]);
 		expect(withFlag.code).toBe(0);
 		expect(withFlag.stdout).toContain('One-time link for bob, valid for 30 minutes:');
@@ -201,36 +204,36 @@ describe('users reset-password', () => {
 		expect(withNeither.stdout).toMatch(linkPattern('', bare.ids.bob ?? ''));
 		expect(withNeither.stdout).toContain('set ORIGIN');
 
-		expect(JSON.stringify(await everythingWritten(flag.dataDir))).not.toContain(secret);
-		expect((await storedUser(flag.dataDir, 'bob'))?.passwordReset?.secretHash).toBe(
+		expect(JSON.stringify(await everythingWritten(flag.store))).not.toContain(secret);
+		expect((await storedUser(flag.store, 'bob'))?.passwordReset?.secretHash).toBe(
 			sha256Hex(secret ?? '')
 		);
-		expect(await auditText(flag.dataDir)).toContain('"action":"cli.reset-link"');
-		expect(await auditText(flag.dataDir)).not.toContain(secret);
+		expect(await auditText(flag.store)).toContain('"action":"cli.reset-link"');
+		expect(await auditText(flag.store)).not.toContain(secret);
 	});
 });
 
 describe('mistakes', () => {
 	it('exits 2 with the usage text on a usage mistake, touching nothing', async () => {
-		const { dataDir } = await aliceAndBob();
-		const before = await storedFingerprint(dataDir);
+		const { store } = await aliceAndBob();
+		const before = await storedFingerprint(store);
 		const mistakes = [[], ['create'], ['set-role', 'bob', 'boss'], ['delete', 'bob', '--force']];
-		const results = await Promise.all(mistakes.map((args) => users(dataDir, args)));
+		const results = await Promise.all(mistakes.map((args) => users(store, args)));
 		results.forEach((result, index) => {
 			expect(result.code, mistakes[index]?.join(' ')).toBe(2);
 			expect(result.stderr, mistakes[index]?.join(' ')).toContain(USAGE);
 			expect(result.stdout).toBe('');
 		});
-		expect(await storedFingerprint(dataDir)).toEqual(before);
+		expect(await storedFingerprint(store)).toEqual(before);
 	});
 
 	it('checks --origin before it replaces an earlier link', async () => {
-		const { dataDir } = await aliceAndBob();
-		const before = await storedFingerprint(dataDir);
-		const result = await users(dataDir, ['reset-password', 'bob', '--origin', 'not a url']);
+		const { store } = await aliceAndBob();
+		const before = await storedFingerprint(store);
+		const result = await users(store, ['reset-password', 'bob', '--origin', 'not a url']);
 		expect(result.code).toBe(2);
 		expect(result.stderr).toContain('--origin');
-		expect(await storedFingerprint(dataDir)).toEqual(before);
+		expect(await storedFingerprint(store)).toEqual(before);
 	});
 
 	it('exits 1 for a user that does not exist', async () => {
@@ -239,35 +242,33 @@ describe('mistakes', () => {
 			['delete', 'ghost']
 		];
 		const setups = await Promise.all(commands.map(() => aliceAndBob()));
-		const before = await Promise.all(setups.map(({ dataDir }) => storedFingerprint(dataDir)));
+		const before = await Promise.all(setups.map(({ store }) => storedFingerprint(store)));
 		const results = await Promise.all(
-			commands.map((args, index) => users(setups[index]?.dataDir ?? '', args))
+			commands.map((args, index) => users(setups[index]!.store, args))
 		);
 		for (const result of results) {
 			expect(result.code).toBe(1);
 			expect(result.stderr).toContain('There is no user ghost');
 		}
-		expect(await Promise.all(setups.map(({ dataDir }) => storedFingerprint(dataDir)))).toEqual(
-			before
-		);
+		expect(await Promise.all(setups.map(({ store }) => storedFingerprint(store)))).toEqual(before);
 	});
 });
 
-describe('with a server', () => {
+onJsonFiles('with a server on the JSON files', () => {
 	it('refuses to change anything while the server runs, and its changes work once restarted', async () => {
-		const { dataDir, ids } = await seededDir([
+		const { store, ids } = await seeded([
 			{ username: 'alice', role: 'admin', password: PASSWORD },
 			{ username: 'bob', password: PASSWORD }
 		]);
-		const server = await startServer({ dataDir });
+		const server = await startServer({ store });
 		running.push(server);
 		const pid = server.process.pid;
-		const before = await storedFingerprint(dataDir);
+		const before = await storedFingerprint(store);
 		const refusals = await Promise.all([
-			users(dataDir, ['create', 'carol', '--password-stdin'], PASSWORD),
-			users(dataDir, ['set-role', 'bob', 'admin']),
-			users(dataDir, ['reset-password', 'bob', '--origin', 'https://team.example.com']),
-			users(dataDir, ['delete', 'bob'])
+			users(store, ['create', 'carol', '--password-stdin'], PASSWORD),
+			users(store, ['set-role', 'bob', 'admin']),
+			users(store, ['reset-password', 'bob', '--origin', 'https://team.example.com']),
+			users(store, ['delete', 'bob'])
 		]);
 		for (const refusal of refusals) {
 			expect(refusal.code).toBe(1);
@@ -275,17 +276,17 @@ describe('with a server', () => {
 			expect(refusal.stderr).toContain('Stop it first');
 			expect(refusal.stdout).toBe('');
 		}
-		expect(await storedFingerprint(dataDir)).toEqual(before);
+		expect(await storedFingerprint(store)).toEqual(before);
 		expect((await logIn(new Client(server.origin), 'alice', PASSWORD)).status).toBe(303);
 
 		expect(await server.stop()).toBe(0);
-		const created = await users(dataDir, ['create', 'dave', '--password-stdin'], PASSWORD);
+		const created = await users(store, ['create', 'dave', '--password-stdin'], PASSWORD);
 		expect(created.code).toBe(0);
-		const reset = await users(dataDir, ['reset-password', 'bob', '--origin', 'http://gate.test']);
+		const reset = await users(store, ['reset-password', 'bob', '--origin', 'http://gate.test']);
 		const link = linkPattern('http://gate.test', ids.bob ?? '').exec(reset.stdout)?.[0] ?? '';
 		expect(link).not.toBe('');
 
-		const restarted = await startServer({ dataDir });
+		const restarted = await startServer({ store });
 		running.push(restarted);
 		const dave = new Client(restarted.origin);
 		const login = await logIn(dave, 'dave', PASSWORD);
@@ -300,5 +301,29 @@ describe('with a server', () => {
 		expect(setPassword.status).toBe(303);
 		expect((await logIn(new Client(restarted.origin), 'bob', PASSWORD)).status).toBe(400);
 		expect((await logIn(bob, 'bob', NEW_PASSWORD)).status).toBe(303);
+	});
+});
+
+onPostgres('with servers on PostgreSQL', () => {
+	it('changes data while servers run, and they see it on the next request', async () => {
+		const { store } = await seeded([
+			{ username: 'alice', role: 'admin', password: PASSWORD },
+			{ username: 'bob', password: PASSWORD }
+		]);
+		const server = await startServer({ store });
+		running.push(server);
+		const bob = new Client(server.origin);
+		expect((await logIn(bob, 'bob', PASSWORD)).status).toBe(303);
+		expect((await bob.get('/admin')).status).toBe(403);
+
+		const promoted = await users(store, ['set-role', 'bob', 'admin']);
+		expect(promoted.code).toBe(0);
+		expect((await bob.get('/admin')).status).toBe(200);
+		const created = await users(store, ['create', 'carol', '--password-stdin'], PASSWORD);
+		expect(created.code).toBe(0);
+		expect((await logIn(new Client(server.origin), 'carol', PASSWORD)).status).toBe(303);
+		const deleted = await users(store, ['delete', 'bob']);
+		expect(deleted.code).toBe(0);
+		expect((await bob.get('/home')).status).toBe(303);
 	});
 });

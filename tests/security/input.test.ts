@@ -236,7 +236,7 @@ describe('usernames that are names of object properties', () => {
 		expect(limits.map((limit) => limit.id)).toContain('login-user:__proto__');
 
 		expect(await own.stop()).toBe(0);
-		const again = await startServer({ dataDir: own.dataDir });
+		const again = await startServer({ store: own.store });
 		try {
 			expect((await logIn(new Client(again.origin), bystander, PASSWORD)).status).toBe(303);
 			expect((await logIn(new Client(again.origin), '__proto__', PASSWORD)).status).toBe(303);

@@ -63,7 +63,7 @@ describe('failed logins for one username', () => {
 		await failLogins(first.origin, username, 3);
 		expect(await first.stop()).toBe(0);
 
-		const second = await startServer({ env, dataDir: first.dataDir });
+		const second = await startServer({ env, store: first.store });
 		try {
 			const right = await logIn(new Client(second.origin), username, PASSWORD);
 			expect(right.status).toBe(429);

@@ -1,9 +1,10 @@
 import { removeExpiredSessions } from './auth/sessions';
 import { config } from './config';
 import { stopKeepingAlive } from './http/headers';
+import { unavailableAs503 } from './http/unavailable';
 import { loadSecretKey } from './config/secret-key';
 import { limits, openStore, store, useStore } from './store';
-import { allCollections, registerTools, type Tool } from './tool';
+import { storeContents, registerTools, type Tool } from './tool';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -26,9 +27,10 @@ export async function startServer(tools: readonly Tool[]): Promise<void> {
 		const opened = await openStore({
 			dataDir: settings.dataDir,
 			databaseUrl: settings.databaseUrl,
-			collections: allCollections()
+			...storeContents()
 		});
-		useStore(opened);
+		// Only a database can be out of reach; the JSON files are read before the server starts.
+		useStore(opened.backend === 'postgres' ? unavailableAs503(opened) : opened);
 		const sweeper = setInterval(() => {
 			sweep().catch((error: unknown) => console.error('Sweeping expired records failed:', error));
 		}, SWEEP_INTERVAL_MS);

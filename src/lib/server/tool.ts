@@ -1,4 +1,4 @@
-import { CORE_COLLECTIONS, type AnyCollection, type Transaction } from './store';
+import { CORE_COLLECTIONS, type AnyCollection, type Migration, type Transaction } from './store';
 
 /**
  * A protected tool (the chat is the first): route folders plus this description. The core never
@@ -9,6 +9,8 @@ export interface Tool {
 	name: string;
 	/** What the tool keeps, stored like the core's own collections. */
 	collections: readonly AnyCollection[];
+	/** Its tables for the PostgreSQL backend. */
+	migrations: readonly Migration[];
 	/** Reads and checks the tool's settings, and says in the log how it is set up. */
 	start?: () => void;
 	/** Removes the person's data, inside the change that deletes their account. */
@@ -27,7 +29,10 @@ export function registeredTools(): readonly Tool[] {
 	return registered;
 }
 
-/** Everything the store must hold: the core's collections and every registered tool's. */
-export function allCollections(): AnyCollection[] {
-	return [...CORE_COLLECTIONS, ...registered.flatMap((tool) => tool.collections)];
+/** What the store is opened with: the core's collections and every registered tool's. */
+export function storeContents() {
+	return {
+		collections: [...CORE_COLLECTIONS, ...registered.flatMap((tool) => tool.collections)],
+		migrations: registered.flatMap((tool) => tool.migrations)
+	};
 }

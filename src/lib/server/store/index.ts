@@ -1,4 +1,5 @@
 import { JsonStore } from './backends/json/json-store';
+import { PostgresStore } from './backends/postgres/postgres-store';
 import type { Store, StoreOptions } from './store';
 
 export type {
@@ -24,10 +25,14 @@ export {
 	type UserRecord
 } from './records';
 export type { AuditEntry, AuditTrail, SessionWithUser, Store, StoreOptions } from './store';
+export type { Migration } from './migration';
+export { StoreOpenError } from './backends/postgres/postgres-store';
 
 /** Opens the backend the options name: PostgreSQL with a database URL, else the JSON files. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-	if (options.databaseUrl) throw new Error('PostgreSQL is not available yet');
+	if (options.databaseUrl) {
+		return PostgresStore.open(options.databaseUrl, options.collections, options.migrations);
+	}
 	return JsonStore.open(options.dataDir, options.collections);
 }
 

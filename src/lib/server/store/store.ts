@@ -6,6 +6,7 @@ import type {
 	TextField,
 	Transaction
 } from './collection';
+import type { Migration } from './migration';
 import type { SessionRecord, UserRecord } from './records';
 
 export interface AuditEntry {
@@ -62,4 +63,6 @@ export interface StoreOptions {
 	databaseUrl: string | null;
 	/** The core collections and every installed tool's. */
 	collections: readonly AnyCollection[];
+	/** The installed tools' PostgreSQL schema steps (the core's are the backend's own). */
+	migrations: readonly Migration[];
 }

@@ -1,4 +1,4 @@
-import type { Collection, Fail } from '../../store';
+import type { Collection, Fail, Migration } from '../../store';
 import { asObject, optionalText, text, timestamp } from '../../store/parse';
 
 export interface ChatMessage {
@@ -57,3 +57,22 @@ export const chats: Collection<ChatRecord, never, 'userId'> = {
 		newest: 'updatedAt'
 	}
 };
+
+/** The chat's table for the PostgreSQL backend: a person's chats go with their account. */
+export const CHAT_MIGRATIONS: readonly Migration[] = [
+	{
+		id: 'chat-001-chats',
+		sql: `
+			create table chats (
+				id text primary key,
+				user_id text not null references users (id) on delete cascade,
+				title text not null default '',
+				created_at timestamptz not null,
+				updated_at timestamptz not null,
+				messages jsonb not null default '[]'
+			);
+			create index chats_by_user on chats (user_id);
+			create index chats_newest on chats (updated_at, id);
+		`
+	}
+];

@@ -1,12 +1,13 @@
 import type { Tool } from '../../tool';
 import { deleteUserChats, exportChats } from './chats';
-import { chats } from './collection';
+import { CHAT_MIGRATIONS, chats } from './collection';
 import { chatConfig } from './config';
 
 /** The chat page on any OpenAI-compatible API. */
 export const chatTool: Tool = {
 	name: 'chats',
 	collections: [chats],
+	migrations: CHAT_MIGRATIONS,
 	start() {
 		const { baseUrl, model } = chatConfig();
 		console.log(

@@ -1,0 +1,56 @@
+import type { Migration } from '../../migration';
+
+/** The core's tables. Constraints carry the invariants; every look-up the app makes has an index. */
+export const CORE_MIGRATIONS: readonly Migration[] = [
+	{
+		id: 'core-001-users-sessions-limits-audit',
+		sql: `
+			create table users (
+				id text primary key,
+				-- stored normalised (NFKC, lower case), so unique means unique as people see it
+				username text not null unique check (username ~ '^[a-z0-9_.-]{1,64}$'),
+				password_hash text not null,
+				role text not null check (role in ('user', 'admin')),
+				created_at timestamptz not null,
+				full_name text not null default '',
+				bio text not null default '',
+				age integer check (age is null or age >= 0),
+				password_reset jsonb,
+				credential_version integer not null default 0
+			);
+			create index users_by_role on users (role);
+			create index users_newest on users (created_at, id);
+
+			create table sessions (
+				id text primary key check (id ~ '^[0-9a-f]{64}$'),
+				user_id text not null references users (id) on delete cascade,
+				created_at timestamptz not null,
+				last_active_at timestamptz not null,
+				expires_at timestamptz not null,
+				remember boolean not null,
+				ip text not null default '',
+				user_agent text not null default '',
+				credential_version integer not null default 0
+			);
+			create index sessions_by_user on sessions (user_id);
+			create index sessions_by_expiry on sessions (expires_at);
+
+			create table limits (
+				id text primary key,
+				hits jsonb not null,
+				expires_at timestamptz not null
+			);
+			create index limits_by_expiry on limits (expires_at);
+
+			create table audit (
+				seq bigserial primary key,
+				time timestamptz not null,
+				actor text not null,
+				action text not null,
+				target text,
+				ip text,
+				detail text
+			);
+		`
+	}
+];
