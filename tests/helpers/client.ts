@@ -10,6 +10,13 @@ export class Client {
 		readonly userAgent = 'gatehouse-tests'
 	) {}
 
+	/** The same browser talking to another server (another instance): the same cookies. */
+	at(origin: string): Client {
+		const moved = new Client(origin, this.userAgent);
+		for (const [name, value] of this.cookies) moved.cookies.set(name, value);
+		return moved;
+	}
+
 	get cookieHeader(): string {
 		return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
 	}

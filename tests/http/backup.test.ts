@@ -4,7 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import { Client, logIn, signUp } from '../helpers/client';
 import { runScript } from '../helpers/cli';
 import { startServer, type RunningServer } from '../helpers/server';
-import { onJsonFiles } from '../helpers/backend';
+import { onJsonFiles, onPostgres, storeEnv } from '../helpers/backend';
 import { makeTempDir, removeDir } from '../helpers/temp-dir';
 
 const PASSWORD = 'correct horse battery';
@@ -102,5 +102,33 @@ onJsonFiles('backup and restore of the JSON files', () => {
 		const result = await runScript('restore', [], { DATA_DIR: await tempDir() });
 		expect(result.code).toBe(2);
 		expect(result.stderr).toContain('Usage: npm run restore');
+	});
+});
+
+onPostgres('backup and restore of the database', () => {
+	it('dumps a running database to a private file and restores it into the stopped one', async () => {
+		const outDir = await tempDir();
+		const server = await startServer();
+		running.push(server);
+		await signUp(new Client(server.origin), 'before', PASSWORD);
+		const env = storeEnv(server.store);
+
+		const backup = await runScript('backup', ['--out', outDir], env);
+		expect(backup.stderr).toBe('');
+		expect(backup.code).toBe(0);
+		const file = /Backup written to (.+\.dump)/.exec(backup.stdout)?.[1] ?? '';
+		expect((await fs.stat(file)).mode & 0o777).toBe(0o600);
+		expect((await fs.stat(file)).size).toBeGreaterThan(0);
+
+		await signUp(new Client(server.origin), 'after', PASSWORD);
+		expect(await server.stop()).toBe(0);
+		const restore = await runScript('restore', [file], env);
+		expect(restore.stderr).toBe('');
+		expect(restore.code).toBe(0);
+
+		const restarted = await startServer({ store: server.store });
+		running.push(restarted);
+		expect((await logIn(new Client(restarted.origin), 'before', PASSWORD)).status).toBe(303);
+		expect((await logIn(new Client(restarted.origin), 'after', PASSWORD)).status).toBe(400);
 	});
 });

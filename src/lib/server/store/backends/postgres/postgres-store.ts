@@ -77,6 +77,9 @@ export class PostgresStore implements Store {
 			max: 10,
 			connect_timeout: 10,
 			idle_timeout: 60,
+			// Reconnect attempts after failures wait at most a second (the driver's own default
+			// grows to 20 s): back within a second of the database, and a quick 503 meanwhile.
+			backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1),
 			onnotice: () => {},
 			connection: { application_name: 'gatehouse' }
 		});
