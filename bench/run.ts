@@ -7,15 +7,18 @@ import autocannon from 'autocannon';
 import { rawVerifyThroughput } from './argon2-raw';
 import { buildBareApp } from './bare-app';
 import { backgroundPages, loadPage, median, steadyStream, type PageLoad } from './load';
-import { BENCH_PASSWORD, seed } from './seed';
+import { startTestPostgres, type TestPostgres } from '../tests/helpers/postgres';
+import { BENCH_PASSWORD, seedDatabase, seedFiles } from './seed';
 import { startBenchServer, type BenchServer } from './server';
 import { startFlags } from './start-flags';
 
 /*
  * npm run bench [-- --smoke] [-- --sizes 1000,10000] [-- --seconds 10] [-- --no-build]
+ *               [-- --store json|postgres|both]
  * Seeds N users and sessions, starts the production build (with the Node flags `npm start`
  * uses) next to a bare SvelteKit app of the same versions, measures what people feel, prints
- * a table and writes bench/results.json.
+ * a table and writes bench/results.json. PostgreSQL runs in a throwaway cluster with its
+ * default (durable) settings.
  */
 
 const { values: options } = parseArgs({
@@ -23,9 +26,17 @@ const { values: options } = parseArgs({
 		smoke: { type: 'boolean', default: false },
 		sizes: { type: 'string' },
 		seconds: { type: 'string' },
-		'no-build': { type: 'boolean', default: false }
+		'no-build': { type: 'boolean', default: false },
+		store: { type: 'string', default: 'json' }
 	}
 });
+const stores: Store[] =
+	options.store === 'both'
+		? ['json', 'postgres']
+		: [options.store === 'postgres' ? 'postgres' : 'json'];
+if (!['json', 'postgres', 'both'].includes(options.store)) {
+	throw new Error(`--store is json, postgres or both, not ${options.store}`);
+}
 const smoke = options.smoke;
 const sizes = (options.sizes ?? (smoke ? '200' : '1000,10000,100000')).split(',').map(Number);
 const seconds = Number(options.seconds ?? (smoke ? 2 : 10));
@@ -34,15 +45,25 @@ const ARRIVALS_PER_SECOND = 10;
 const ROOT = path.resolve(import.meta.dirname, '..');
 const NODE_FLAGS = await startFlags();
 
-const post = (origin: string, fields: Record<string, string>) =>
+/**
+ * People sign in from many addresses. The servers run as behind a reverse proxy (ADDRESS_HEADER),
+ * and each sign-in names one of 250 client addresses: from a single address every attempt would
+ * queue on that address's failure counter (a flood from one address is measured separately).
+ */
+const clientAddress = (n: number) => `198.18.${Math.floor(n / 250) % 4}.${n % 250}`;
+
+const formHeaders = (origin: string, n: number) => ({
+	'content-type': 'application/x-www-form-urlencoded',
+	origin,
+	accept: 'text/html',
+	'x-forwarded-for': clientAddress(n)
+});
+
+const post = (origin: string, n: number, fields: Record<string, string>) =>
 	fetch(new URL(fields.confirmPassword ? '/signup' : '/login', origin), {
 		method: 'POST',
 		redirect: 'manual',
-		headers: {
-			'content-type': 'application/x-www-form-urlencoded',
-			origin,
-			accept: 'text/html'
-		},
+		headers: formHeaders(origin, n),
 		body: new URLSearchParams(fields)
 	});
 
@@ -60,15 +81,63 @@ async function whilePagesAreRead<T>(server: BenchServer, cookie: string, work: (
 	return { result, pagesPerSecond: await background };
 }
 
-async function measure(size: number, appBuild: string, bareBuild: string) {
+type Store = 'json' | 'postgres';
+
+/**
+ * Form posts from 50 (or `connections`) connections at once, for `duration` seconds or until
+ * `amount` were sent; each from its own client address unless `oneAddress`. Returns the 303s a
+ * second.
+ */
+async function formFlood(
+	server: BenchServer,
+	urlPath: string,
+	options: { duration?: number; amount?: number; connections?: number; oneAddress?: boolean },
+	fields: (n: number) => Record<string, string>
+): Promise<number> {
+	let n = 0;
+	const result = await autocannon({
+		url: server.origin,
+		connections: options.connections ?? 50,
+		...(options.amount ? { amount: options.amount } : { duration: options.duration }),
+		requests: [
+			{
+				method: 'POST',
+				path: urlPath,
+				setupRequest: (request) => {
+					const number = n++;
+					return {
+						...request,
+						headers: formHeaders(server.origin, options.oneAddress ? 0 : number),
+						body: new URLSearchParams(fields(number)).toString()
+					};
+				}
+			}
+		]
+	});
+	return result['3xx'] / (result.duration || options.duration || 1);
+}
+
+async function measure(
+	size: number,
+	store: Store,
+	cluster: TestPostgres | null,
+	appBuild: string,
+	bareBuild: string
+) {
 	const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), `gatehouse-bench-${size}-`));
-	const seeded = await seed(dataDir, size);
+	const databaseUrl = cluster ? await cluster.createDatabase('bench') : null;
+	const seeded = databaseUrl
+		? await seedDatabase(databaseUrl, size)
+		: await seedFiles(dataDir, size);
 	const app = await startBenchServer({
 		build: appBuild,
 		nodeFlags: NODE_FLAGS,
 		env: {
 			DATA_DIR: dataDir,
+			...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
 			// one client address sends everything: per-address limits would measure themselves
+			ADDRESS_HEADER: 'x-forwarded-for',
+			XFF_DEPTH: '1',
 			SIGNUP_MAX_PER_IP: '1000000000',
 			LOGIN_MAX_FAILURES_PER_IP: '1000000000'
 		}
@@ -106,7 +175,7 @@ async function measure(size: number, appBuild: string, bareBuild: string) {
 			steadyStream(
 				ARRIVALS_PER_SECOND,
 				seconds,
-				(n) => post(app.origin, { username: user(n), password: BENCH_PASSWORD }),
+				(n) => post(app.origin, n, { username: user(n), password: BENCH_PASSWORD }),
 				303
 			)
 		);
@@ -115,7 +184,7 @@ async function measure(size: number, appBuild: string, bareBuild: string) {
 				ARRIVALS_PER_SECOND,
 				seconds,
 				(n) =>
-					post(app.origin, {
+					post(app.origin, n, {
 						username: `new${size}x${n}`,
 						password: BENCH_PASSWORD,
 						confirmPassword: BENCH_PASSWORD
@@ -126,64 +195,30 @@ async function measure(size: number, appBuild: string, bareBuild: string) {
 
 		progress('login flood');
 		// The login ceiling: a flood of logins, then the raw argon2 rate on the same machine at once.
-		let loginNumber = 0;
-		const flood = await autocannon({
-			url: app.origin,
-			connections: 50,
-			duration: seconds,
-			requests: [
-				{
-					method: 'POST',
-					path: '/login',
-					headers: {
-						'content-type': 'application/x-www-form-urlencoded',
-						origin: app.origin,
-						accept: 'text/html'
-					},
-					setupRequest: (request) => ({
-						...request,
-						body: new URLSearchParams({
-							username: user(loginNumber++),
-							password: BENCH_PASSWORD
-						}).toString()
-					})
-				}
-			]
-		});
-		const loginsPerSecond = flood['3xx'] / (flood.duration || seconds);
+		const loginsPerSecond = await formFlood(app, '/login', { duration: seconds }, (n) => ({
+			username: user(n),
+			password: BENCH_PASSWORD
+		}));
 		const rawVerifies = await rawVerifyThroughput(seeded.passwordHash, BENCH_PASSWORD, phase);
+		const oneAddressLoginsPerSecond = await formFlood(
+			app,
+			'/login',
+			{ duration: phase, oneAddress: true },
+			(n) => ({ username: user(n), password: BENCH_PASSWORD })
+		);
 
 		progress('signup burst');
 		await app.resetStalls();
-		let burstNumber = 0;
-		await autocannon({
-			url: app.origin,
-			connections: 20,
-			amount: smoke ? 20 : 200,
-			requests: [
-				{
-					method: 'POST',
-					path: '/signup',
-					headers: {
-						'content-type': 'application/x-www-form-urlencoded',
-						origin: app.origin,
-						accept: 'text/html'
-					},
-					setupRequest: (request) => ({
-						...request,
-						body: new URLSearchParams({
-							username: `burst${size}x${burstNumber++}`,
-							password: BENCH_PASSWORD,
-							confirmPassword: BENCH_PASSWORD
-						}).toString()
-					})
-				}
-			]
-		});
+		await formFlood(app, '/signup', { amount: smoke ? 20 : 200, connections: 20 }, (n) => ({
+			username: `burst${size}x${n}`,
+			password: BENCH_PASSWORD,
+			confirmPassword: BENCH_PASSWORD
+		}));
 		const afterLoad = await app.report();
 
 		return {
 			size,
+			store,
 			pages,
 			signedInToAnonymous: pages.signedInRoot.perSecond / pages.anonymous.perSecond,
 			homeToAnonymous: pages.home.perSecond / pages.anonymous.perSecond,
@@ -191,6 +226,7 @@ async function measure(size: number, appBuild: string, bareBuild: string) {
 			login: { ...logins.result, pagesPerSecond: logins.pagesPerSecond },
 			signup: { ...signups.result, pagesPerSecond: signups.pagesPerSecond },
 			loginsPerSecond,
+			oneAddressLoginsPerSecond,
 			rawVerifiesPerSecond: rawVerifies,
 			signupBurstMaxStallMs: afterLoad.maxStallMs,
 			signupBurstEldMaxMs: afterLoad.eldMaxMs,
@@ -246,6 +282,7 @@ function printTable(results: Result[]): void {
 			(r) => `${f(r.login.pagesPerSecond)} / ${f(r.signup.pagesPerSecond)}`
 		],
 		['logins/s under a login flood', (r) => f(r.loginsPerSecond, 1)],
+		['  the same, all from one address', (r) => f(r.oneAddressLoginsPerSecond, 1)],
 		['raw argon2 verifies/s right after (2 in flight)', (r) => f(r.rawVerifiesPerSecond, 1)],
 		['longest event-loop stall, signup burst (< 25 ms)', (r) => f(r.signupBurstMaxStallMs, 1)],
 		['start-up (< 1.5 s at 100k)', (r) => `${f(r.startupMs)} ms`],
@@ -255,7 +292,34 @@ function printTable(results: Result[]): void {
 		],
 		['targets missed', (r) => targets(r).join('; ') || 'none']
 	];
-	const header = ['N users + sessions', ...results.map((r) => r.size.toLocaleString('en'))];
+	if (results.some((r) => r.store === 'postgres') && results.some((r) => r.store === 'json')) {
+		const json = (r: Result) =>
+			results.find((other) => other.size === r.size && other.store === 'json');
+		rows.splice(
+			rows.length - 1,
+			0,
+			[
+				'PostgreSQL signed-in /home vs JSON (>= 0.8)',
+				(r) =>
+					r.store === 'postgres' && json(r)
+						? f(r.pages.home.perSecond / (json(r)?.pages.home.perSecond ?? NaN), 2)
+						: ''
+			],
+			[
+				'PostgreSQL logins/s vs JSON (>= 1 at 100k)',
+				(r) =>
+					r.store === 'postgres' && json(r)
+						? f(r.loginsPerSecond / (json(r)?.loginsPerSecond ?? NaN), 2)
+						: ''
+			]
+		);
+	}
+	const header = [
+		'N users + sessions',
+		...results.map(
+			(r) => `${r.size.toLocaleString('en')} ${r.store === 'json' ? 'JSON' : 'PostgreSQL'}`
+		)
+	];
 	const lines = [header, ...rows.map(([label, cell]) => [label, ...results.map(cell)])];
 	const widths = header.map((_, i) => Math.max(...lines.map((line) => (line[i] ?? '').length)));
 	for (const line of lines) {
@@ -271,10 +335,25 @@ if (!options['no-build']) {
 }
 console.error('Building the bare SvelteKit app ...');
 const bareBuild = await buildBareApp();
+const cluster = stores.includes('postgres') ? await startTestPostgres({ durable: true }) : null;
 const results: Result[] = [];
-for (const size of sizes) {
-	console.error(`Measuring N = ${size} ...`);
-	results.push(await measure(size, path.join(ROOT, 'build'), bareBuild));
+try {
+	for (const size of sizes) {
+		for (const store of stores) {
+			console.error(`Measuring N = ${size} on ${store} ...`);
+			results.push(
+				await measure(
+					size,
+					store,
+					store === 'postgres' ? cluster : null,
+					path.join(ROOT, 'build'),
+					bareBuild
+				)
+			);
+		}
+	}
+} finally {
+	cluster?.destroy();
 }
 printTable(results);
 const machine = {

@@ -2,25 +2,15 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
+import postgres from 'postgres';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { ARGON2_OPTIONS } from '../src/lib/server/auth/password';
+import { PostgresStore } from '../src/lib/server/store/backends/postgres/postgres-store';
+import type { SessionRecord, UserRecord } from '../src/lib/server/store';
+import { registerTools, storeContents } from '../src/lib/server/tool';
+import { installedTools } from '../src/lib/server/tools';
 
 export const BENCH_PASSWORD = 'bench horse battery staple';
-
-const base32 = (bytes: Buffer) => {
-	const alphabet = 'abcdefghijklmnopqrstuvwxyz234567';
-	let bits = 0;
-	let value = 0;
-	let out = '';
-	for (const byte of bytes) {
-		value = (value << 8) | byte;
-		bits += 8;
-		while (bits >= 5) {
-			out += alphabet[(value >>> (bits - 5)) & 31];
-			bits -= 5;
-		}
-	}
-	return out;
-};
 
 export interface Seeded {
 	/** A valid session token of user 0, for authenticated requests. */
@@ -31,51 +21,88 @@ export interface Seeded {
 }
 
 /**
- * Writes `count` users and `count` sessions straight into the files, in the app's format. One
- * real argon2id hash is reused for every user: hashing 100,000 passwords would take an hour.
+ * `count` users and `count` sessions (one each), in the app's record format. One real argon2id
+ * hash is reused for every user: hashing 100,000 passwords would take an hour.
  */
-export async function seed(dataDir: string, count: number): Promise<Seeded> {
-	await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+async function records(count: number) {
 	const passwordHash = await hash(BENCH_PASSWORD, ARGON2_OPTIONS);
 	const now = Date.now();
-	const users: string[] = [];
-	const sessions: string[] = [];
+	const users: UserRecord[] = [];
+	const sessions: SessionRecord[] = [];
 	let token = '';
 	for (let i = 0; i < count; i++) {
 		const id = randomUUID();
-		users.push(
-			JSON.stringify({
-				id,
-				username: `user${i}`,
-				passwordHash,
-				role: i === 0 ? 'admin' : 'user',
-				createdAt: new Date(now - i * 1000).toISOString(),
-				fullName: `Bench User ${i}`,
-				bio: '',
-				age: null,
-				passwordReset: null
-			})
-		);
-		const sessionToken = base32(randomBytes(20));
-		if (i === 0) token = sessionToken;
-		sessions.push(
-			JSON.stringify({
-				id: createHash('sha256').update(sessionToken).digest('hex'),
-				userId: id,
-				createdAt: new Date(now).toISOString(),
-				lastActiveAt: new Date(now).toISOString(),
-				expiresAt: new Date(now + 30 * 86_400_000).toISOString(),
-				remember: true,
-				ip: '127.0.0.1',
-				userAgent: 'bench'
-			})
-		);
-	}
-	const write = (name: string, key: string, lines: string[]) =>
-		fs.writeFile(path.join(dataDir, name), `{"${key}": [\n${lines.join(',\n')}\n]}\n`, {
-			mode: 0o600
+		users.push({
+			id,
+			username: `user${i}`,
+			passwordHash,
+			role: i === 0 ? 'admin' : 'user',
+			createdAt: new Date(now - (count - i) * 1000).toISOString(),
+			fullName: `Bench User ${i}`,
+			bio: '',
+			age: null,
+			passwordReset: null,
+			credentialVersion: 0
 		});
+		const sessionToken = encodeBase32LowerCaseNoPadding(randomBytes(20));
+		if (i === 0) token = sessionToken;
+		sessions.push({
+			id: createHash('sha256').update(sessionToken).digest('hex'),
+			userId: id,
+			createdAt: new Date(now).toISOString(),
+			lastActiveAt: new Date(now).toISOString(),
+			expiresAt: new Date(now + 30 * 86_400_000).toISOString(),
+			remember: true,
+			ip: '127.0.0.1',
+			userAgent: 'bench',
+			credentialVersion: 0
+		});
+	}
+	return { users, sessions, seeded: { token, username: 'user0', passwordHash } };
+}
+
+/** Written straight into the JSON files, as a server would have left them. */
+export async function seedFiles(dataDir: string, count: number): Promise<Seeded> {
+	const { users, sessions, seeded } = await records(count);
+	await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+	const write = (name: string, key: string, rows: object[]) =>
+		fs.writeFile(
+			path.join(dataDir, name),
+			`{"${key}": [\n${rows.map((row) => JSON.stringify(row)).join(',\n')}\n]}\n`,
+			{ mode: 0o600 }
+		);
 	await write('users.json', 'users', users);
 	await write('sessions.json', 'sessions', sessions);
-	return { token, username: 'user0', passwordHash };
+	return seeded;
+}
+
+const snake = (row: object) =>
+	Object.fromEntries(
+		Object.entries(row).map(([key, value]) => [
+			key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
+			value
+		])
+	);
+
+/** Inserted into a fresh database (schema made by the app's own migrations), in bulk. */
+export async function seedDatabase(databaseUrl: string, count: number): Promise<Seeded> {
+	const { users, sessions, seeded } = await records(count);
+	registerTools(installedTools);
+	const { collections, migrations } = storeContents();
+	await (await PostgresStore.open(databaseUrl, collections, migrations)).close();
+	const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+	try {
+		for (const [table, rows] of [
+			['users', users],
+			['sessions', sessions]
+		] as const) {
+			for (let start = 0; start < rows.length; start += 5000) {
+				await sql`insert into ${sql(table)} ${sql(rows.slice(start, start + 5000).map(snake))}`;
+			}
+		}
+		await sql`analyze`;
+	} finally {
+		await sql.end();
+	}
+	return seeded;
 }

@@ -62,6 +62,7 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
 		const { createWriteStream } = await import('node:fs');
 		const log = createWriteStream(process.env.BENCH_SERVER_LOG);
 		child.stdout?.pipe(log);
+		child.stderr?.pipe(log);
 	}
 	await new Promise<void>((resolve, reject) => {
 		child.stdout?.on('data', (chunk: Buffer) => {

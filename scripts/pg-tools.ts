@@ -17,10 +17,13 @@ export function runPgTool(tool: 'pg_dump' | 'pg_restore', databaseUrl: string, a
 	} catch (error) {
 		const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim() ?? '';
 		if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-			throw new Error(`${tool} is not installed (Debian: apt-get install postgresql-client)`);
+			throw new Error(`${tool} is not installed (Debian: apt-get install postgresql-client)`, {
+				cause: error
+			});
 		}
 		throw new Error(
-			`${tool} failed on ${withoutPassword(databaseUrl)}: ${stderr.replaceAll(password || '\0', '***')}`
+			`${tool} failed on ${withoutPassword(databaseUrl)}: ${stderr.replaceAll(password || '\0', '***')}`,
+			{ cause: error }
 		);
 	}
 }

@@ -27,7 +27,7 @@ export function getUser(id: string): Promise<UserRecord | undefined> {
 
 /** True when nobody has signed up yet: the next account becomes the admin. */
 export async function hasNoUsers(): Promise<boolean> {
-	return (await store().of(users).count()) === 0;
+	return store().of(users).isEmpty();
 }
 
 /**
@@ -48,7 +48,7 @@ export async function createUser(username: string, password: string, role?: Role
 				id,
 				username,
 				passwordHash,
-				role: role ?? ((await table.count()) === 0 ? 'admin' : 'user'),
+				role: role ?? ((await table.isEmpty()) ? 'admin' : 'user'),
 				createdAt: new Date().toISOString(),
 				fullName: '',
 				bio: '',

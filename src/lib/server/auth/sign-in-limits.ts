@@ -1,11 +1,20 @@
 import { config } from '../config';
-import { clearHits, countHit, retryAfterSeconds, takeBackHit } from '../http/rate-limit';
-import { limits, store, type Transaction } from '../store';
+import {
+	checkAndCount,
+	clearHits,
+	countHit,
+	COUNTER_CHANGE,
+	lockCounter,
+	retryAfterSeconds,
+	takeBackHit
+} from '../http/rate-limit';
+import { store } from '../store';
 
 /*
  * The abuse limits of password checks and signups, in one place. Every attempt is counted in the
  * same change as the check, before the slow hashing starts, so attempts sent all at once are
  * limited exactly like attempts sent one by one (and, with PostgreSQL, wherever they land).
+ * Counters are always locked in the same order (the username's, then the address's).
  */
 
 export interface PasswordAttempt {
@@ -27,32 +36,40 @@ export async function beginPasswordAttempt(
 ): Promise<Started<PasswordAttempt>> {
 	const { loginFailuresPerUser: perUser, loginFailuresPerIp: perIp } = config().limits;
 	return store().update(async (tx) => {
-		const reader = tx.of(limits);
-		const wait = Math.max(
-			await retryAfterSeconds(reader, perUser, username, now),
-			await retryAfterSeconds(reader, perIp, ip, now)
-		);
+		// Sent together (PostgreSQL pipelines them), locked in this order.
+		const [user, address] = await Promise.all([
+			lockCounter(tx, perUser, username, now),
+			lockCounter(tx, perIp, ip, now)
+		]);
+		const wait = Math.max(retryAfterSeconds(user, now), retryAfterSeconds(address, now));
 		if (wait > 0) return { blocked: wait };
-		await countHit(tx, perUser, username, now);
-		await countHit(tx, perIp, ip, now);
+		await Promise.all([countHit(tx, user, now), countHit(tx, address, now)]);
 		return { attempt: { username, ip, at: now } };
-	});
+	}, COUNTER_CHANGE);
 }
 
-/** The password was right: inside the change that acts on it, the attempt stops counting. */
-export async function passwordRight(tx: Transaction, attempt: PasswordAttempt): Promise<void> {
+/** The password was right: the attempt stops counting, and the username's failures are cleared. */
+export async function passwordRight(attempt: PasswordAttempt): Promise<void> {
 	const { loginFailuresPerUser: perUser, loginFailuresPerIp: perIp } = config().limits;
-	await clearHits(tx, perUser, attempt.username);
-	await takeBackHit(tx, perIp, attempt.ip, attempt.at);
+	await store().update(async (tx) => {
+		const [, address] = await Promise.all([
+			clearHits(tx, perUser, attempt.username),
+			lockCounter(tx, perIp, attempt.ip, attempt.at)
+		]);
+		await takeBackHit(tx, address, attempt.at);
+	}, COUNTER_CHANGE);
 }
 
 /** The password was never checked (the server was too busy): the attempt does not count. */
 export async function abandonPasswordAttempt(attempt: PasswordAttempt): Promise<void> {
 	const { loginFailuresPerUser: perUser, loginFailuresPerIp: perIp } = config().limits;
 	await store().update(async (tx) => {
-		await takeBackHit(tx, perUser, attempt.username, attempt.at);
-		await takeBackHit(tx, perIp, attempt.ip, attempt.at);
-	});
+		const [user, address] = await Promise.all([
+			lockCounter(tx, perUser, attempt.username, attempt.at),
+			lockCounter(tx, perIp, attempt.ip, attempt.at)
+		]);
+		await Promise.all([takeBackHit(tx, user, attempt.at), takeBackHit(tx, address, attempt.at)]);
+	}, COUNTER_CHANGE);
 }
 
 export interface SignupAttempt {
@@ -65,17 +82,15 @@ export interface SignupAttempt {
  * refused because the name is taken, so the form cannot be used to list usernames quickly.
  */
 export async function beginSignup(ip: string, now = Date.now()): Promise<Started<SignupAttempt>> {
-	const rule = config().limits.signupsPerIp;
-	return store().update(async (tx) => {
-		const wait = await retryAfterSeconds(tx.of(limits), rule, ip, now);
-		if (wait > 0) return { blocked: wait };
-		await countHit(tx, rule, ip, now);
-		return { attempt: { ip, at: now } };
-	});
+	const wait = await checkAndCount(config().limits.signupsPerIp, ip, now);
+	return wait > 0 ? { blocked: wait } : { attempt: { ip, at: now } };
 }
 
 /** The server was too busy to try: the attempt does not count. */
 export async function abandonSignup(attempt: SignupAttempt): Promise<void> {
 	const rule = config().limits.signupsPerIp;
-	await store().update((tx) => takeBackHit(tx, rule, attempt.ip, attempt.at));
+	await store().update(
+		async (tx) => takeBackHit(tx, await lockCounter(tx, rule, attempt.ip, attempt.at), attempt.at),
+		COUNTER_CHANGE
+	);
 }

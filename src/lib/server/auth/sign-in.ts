@@ -1,6 +1,6 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { clientAddress } from '../http/client-address';
-import { store, type Transaction, type UserRecord } from '../store';
+import { store, type UserRecord } from '../store';
 import { clearSessionCookies, setSessionCookie } from './session-cookie';
 import { generateSessionToken } from './session-tokens';
 import { createSession, endSession, type SessionContext } from './sessions';
@@ -20,19 +20,17 @@ export function sessionContext(event: SignInEvent, remember: boolean): SessionCo
 
 /**
  * Starts a fresh session (always a new token, so a planted cookie never becomes valid) for a user
- * whose credentials were just checked, and sets the cookie. `alsoInChange` joins the same change.
+ * whose credentials were just checked, and sets the cookie.
  */
 export async function signIn(
 	event: SignInEvent,
 	user: Pick<UserRecord, 'id' | 'credentialVersion'>,
-	remember: boolean,
-	alsoInChange?: (tx: Transaction) => Promise<void>
+	remember: boolean
 ): Promise<void> {
 	const token = generateSessionToken();
-	const session = await store().update(async (tx) => {
-		await alsoInChange?.(tx);
-		return createSession(tx, token, user, sessionContext(event, remember));
-	});
+	const session = await store().update((tx) =>
+		createSession(tx, token, user, sessionContext(event, remember))
+	);
 	setSessionCookie(event, token, new Date(session.expiresAt));
 }
 

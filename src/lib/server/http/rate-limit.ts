@@ -1,90 +1,98 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import type { LimitRule } from '../config';
-import {
-	limits,
-	type CollectionReader,
-	type CollectionWriter,
-	type LimitRecord,
-	type Transaction
-} from '../store';
+import { limits, store, type LimitRecord, type Transaction, type UpdateOptions } from '../store';
 
 /*
  * Sliding-window limits: a key may have at most `max` events in any `windowSeconds`. The events
  * are kept in the store, so restarting the server (or asking another instance) does not reset an
- * attacker's count. Each check and count runs inside a change, so requests that arrive together
- * see each other's events.
+ * attacker's count. A check and its count happen in one change that locks the counter: requests
+ * that arrive together (on any instance) take turns, so a burst is limited exactly like
+ * requests sent one by one, and nobody's change has to run again.
  */
 
-type LimitsReader = CollectionReader<LimitRecord, never, never>;
+/** Changes to counters lock them and decide on nothing else. */
+export const COUNTER_CHANGE: UpdateOptions = { isolation: 'read-committed' };
 
 /** Long keys (a 10,000-character "username") add nothing but size. */
 const idOf = (rule: LimitRule, key: string) => `${rule.name}:${key.slice(0, 100)}`;
 
-function recent(record: LimitRecord | undefined, rule: LimitRule, now: number): number[] {
-	const since = now - rule.windowSeconds * 1000;
-	return (record?.hits ?? []).filter((hit) => hit > since);
+export interface Counter {
+	rule: LimitRule;
+	record: LimitRecord;
+	/** Events still inside the window, oldest first. */
+	recent: number[];
 }
 
-/** Seconds until `key` may act again, or 0 if it may act now. */
-export async function retryAfterSeconds(
-	reader: LimitsReader,
+/** The counter of `key`, locked for this change. */
+export async function lockCounter(
+	tx: Transaction,
 	rule: LimitRule,
 	key: string,
 	now: number
-): Promise<number> {
-	const hits = recent(await reader.get(idOf(rule, key)), rule, now);
-	if (hits.length < rule.max) return 0;
-	const oldest = hits[hits.length - rule.max] ?? now;
+): Promise<Counter> {
+	const id = idOf(rule, key);
+	const record = await tx
+		.of(limits)
+		.lock(id, { id, hits: [], expiresAt: new Date(now).toISOString() });
+	const since = now - rule.windowSeconds * 1000;
+	return { rule, record, recent: record.hits.filter((hit) => hit > since) };
+}
+
+/** Seconds until the counter's key may act again, or 0 if it may act now. */
+export function retryAfterSeconds({ rule, recent }: Counter, now: number): number {
+	if (recent.length < rule.max) return 0;
+	const oldest = recent[recent.length - rule.max] ?? now;
 	return Math.max(1, Math.ceil((oldest + rule.windowSeconds * 1000 - now) / 1000));
 }
 
-async function write(
-	writer: CollectionWriter<LimitRecord, never, never>,
-	id: string,
-	hits: number[],
-	rule: LimitRule,
-	exists: boolean
-) {
+async function save(tx: Transaction, counter: Counter, hits: number[]): Promise<void> {
 	if (hits.length === 0) {
-		if (exists) await writer.remove(id);
+		await tx.of(limits).remove(counter.record.id);
 		return;
 	}
-	const record: LimitRecord = {
-		id,
+	await tx.of(limits).replace({
+		id: counter.record.id,
 		hits,
-		expiresAt: new Date(Math.max(...hits) + rule.windowSeconds * 1000).toISOString()
-	};
-	if (exists) await writer.replace(record);
-	else await writer.insert(record);
+		expiresAt: new Date(Math.max(...hits) + counter.rule.windowSeconds * 1000).toISOString()
+	});
 }
 
-/** Counts one event for `key` at `now`. */
-export async function countHit(tx: Transaction, rule: LimitRule, key: string, now: number) {
-	const writer = tx.of(limits);
-	const id = idOf(rule, key);
-	const existing = await writer.get(id);
-	await write(writer, id, [...recent(existing, rule, now), now].slice(-rule.max), rule, !!existing);
+/** Counts one event at `now`. */
+export function countHit(tx: Transaction, counter: Counter, now: number): Promise<void> {
+	return save(tx, counter, [...counter.recent, now].slice(-counter.rule.max));
 }
 
 /** Takes back one counted event (an attempt that turned out not to count). */
-export async function takeBackHit(tx: Transaction, rule: LimitRule, key: string, at: number) {
-	const writer = tx.of(limits);
-	const id = idOf(rule, key);
-	const existing = await writer.get(id);
-	const index = existing?.hits.lastIndexOf(at) ?? -1;
-	if (!existing || index < 0) return;
-	await write(
-		writer,
-		id,
-		existing.hits.filter((_, i) => i !== index),
-		rule,
-		true
+export async function takeBackHit(tx: Transaction, counter: Counter, at: number): Promise<void> {
+	const index = counter.record.hits.lastIndexOf(at);
+	if (index < 0) return;
+	await save(
+		tx,
+		counter,
+		counter.record.hits.filter((_, i) => i !== index)
 	);
 }
 
 /** Forgets every event of `key` (a successful login clears its username's failures). */
 export async function clearHits(tx: Transaction, rule: LimitRule, key: string): Promise<void> {
 	await tx.of(limits).remove(idOf(rule, key));
+}
+
+/**
+ * Checks `key` against `rule` and counts the event in one change: the seconds to wait (nothing
+ * counted), or 0 (counted).
+ */
+export async function checkAndCount(
+	rule: LimitRule,
+	key: string,
+	now = Date.now()
+): Promise<number> {
+	return store().update(async (tx) => {
+		const counter = await lockCounter(tx, rule, key, now);
+		const wait = retryAfterSeconds(counter, now);
+		if (wait === 0) await countHit(tx, counter, now);
+		return wait;
+	}, COUNTER_CHANGE);
 }
 
 export function describeWait(seconds: number): string {

@@ -9,7 +9,8 @@ export type {
 	CollectionWriter,
 	Fail,
 	Row,
-	Transaction
+	Transaction,
+	UpdateOptions
 } from './collection';
 export { DataFileError, DuplicateKeyError, StoreUnavailableError, StoreWriteError } from './errors';
 export { DataDirLockedError } from './backends/json/lock';

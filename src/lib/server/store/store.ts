@@ -4,7 +4,8 @@ import type {
 	CollectionReader,
 	Row,
 	TextField,
-	Transaction
+	Transaction,
+	UpdateOptions
 } from './collection';
 import type { Migration } from './migration';
 import type { SessionRecord, UserRecord } from './records';
@@ -43,7 +44,7 @@ export interface Store {
 	of<R extends Row, U extends TextField<R>, I extends TextField<R>>(
 		collection: Collection<R, U, I>
 	): CollectionReader<R, U, I>;
-	update<T>(change: (tx: Transaction) => Promise<T>): Promise<T>;
+	update<T>(change: (tx: Transaction) => Promise<T>, options?: UpdateOptions): Promise<T>;
 	/** The session with this id and its user, in one look-up: this runs on every request. */
 	findSession(id: string): Promise<SessionWithUser | null>;
 	/**

@@ -1,5 +1,4 @@
-import { countHit, describeWait, retryAfterSeconds } from '../../http/rate-limit';
-import { limits, store } from '../../store';
+import { checkAndCount, describeWait } from '../../http/rate-limit';
 import { addMessage, contextOf, getChat } from './chats';
 import type { ChatRecord } from './collection';
 import { chatConfig } from './config';
@@ -28,12 +27,7 @@ export async function startTurn(
 	if ([...content].length > maxMessageChars) {
 		return { status: 400, message: `Keep a message under ${maxMessageChars} characters.` };
 	}
-	const rule = messageRule();
-	const wait = await store().update(async (tx) => {
-		const seconds = await retryAfterSeconds(tx.of(limits), rule, userId, now);
-		if (seconds === 0) await countHit(tx, rule, userId, now);
-		return seconds;
-	});
+	const wait = await checkAndCount(messageRule(), userId, now);
 	if (wait === 0) return null;
 	return {
 		status: 429,

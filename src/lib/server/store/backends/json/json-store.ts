@@ -131,6 +131,7 @@ export class JsonStore implements Store {
 		return [...tableOf(this.#tables, collection).byId.values()];
 	}
 
+	/** Every change runs alone here, so both isolation levels (`UpdateOptions`) are the same. */
 	async update<T>(change: (tx: Transaction) => Promise<T>): Promise<T> {
 		const journal = this.#journal;
 		if (!journal) throw new Error(`${this.#dir} is open for reading only`);

@@ -37,6 +37,10 @@ export class TableReader implements CollectionReader<Row, string, string> {
 		return this.table.size;
 	}
 
+	async isEmpty(): Promise<boolean> {
+		return this.table.size === 0;
+	}
+
 	async page(query: PageQuery<string>): Promise<Page<Row>> {
 		return this.table.page(query);
 	}
@@ -147,6 +151,14 @@ class TableWriter extends TableReader implements CollectionWriter<Row, string, s
 		const ids = this.table.listBy(field, value).map((record) => record.id);
 		for (const id of ids) this.tx.delete(this.table, id);
 		return ids.length;
+	}
+
+	/** Changes here already run one at a time: the record is simply read, or created. */
+	async lock(id: string, initial: Row): Promise<Row> {
+		const existing = this.table.get(id);
+		if (existing) return existing;
+		this.tx.put(this.table, initial);
+		return initial;
 	}
 
 	async removeExpired(now: Date): Promise<number> {

@@ -6,15 +6,18 @@ import type {
 	CollectionWriter,
 	Row,
 	TextField,
-	Transaction
+	Transaction,
+	UpdateOptions
 } from '../../collection';
 import type { Migration } from '../../migration';
-import { sessions, users, type SessionRecord, type UserRecord } from '../../records';
+import type { SessionRecord } from '../../records';
 import type { AuditEntry, AuditTrail, SessionWithUser, Store } from '../../store';
+import { StoreWriteError } from '../../errors';
 import { CORE_MIGRATIONS } from './core-migrations';
 import { isRetryable, translate, withoutPassword } from './errors';
 import { migrate } from './migrate';
 import { RowMapping } from './rows';
+import { SessionLookups } from './session-lookups';
 import { SqlCollection, type Rows, type Run } from './sql-collection';
 
 /** Conflicting changes are run again, a few times, with a growing random pause. */
@@ -43,7 +46,7 @@ export class PostgresStore implements Store {
 	readonly #sql: Sql;
 	readonly #mappings: Map<string, RowMapping>;
 	readonly #run: Run;
-	readonly #findSession: string;
+	readonly #sessionLookups: SessionLookups;
 	readonly #activity = new Map<string, { lastActiveAt: string; expiresAt: string }>();
 	#activityTimer: NodeJS.Timeout | null = null;
 
@@ -56,12 +59,7 @@ export class PostgresStore implements Store {
 				throw translate(error);
 			}) as Promise<Rows>;
 		this.audit = new AuditTable(this.#run);
-		const session = this.#mapping(sessions);
-		const user = this.#mapping(users);
-		const select = (mapping: RowMapping, alias: string) =>
-			mapping.columns.map(({ column }) => `${alias}.${column} as ${alias}_${column}`).join(', ');
-		this.#findSession = `select ${select(session, 's')}, ${select(user, 'u')}
-			from sessions s join users u on u.id = s.user_id where s.id = $1`;
+		this.#sessionLookups = new SessionLookups(this.#run, (collection) => this.#mapping(collection));
 	}
 
 	/**
@@ -74,7 +72,7 @@ export class PostgresStore implements Store {
 		migrations: readonly Migration[]
 	): Promise<PostgresStore> {
 		const sql = postgres(url, {
-			max: 10,
+			max: Number(process.env.GATEHOUSE_PG_POOL ?? 10),
 			connect_timeout: 10,
 			idle_timeout: 60,
 			// Reconnect attempts after failures wait at most a second (the driver's own default
@@ -105,10 +103,14 @@ export class PostgresStore implements Store {
 		>;
 	}
 
-	async update<T>(change: (tx: Transaction) => Promise<T>): Promise<T> {
+	async update<T>(
+		change: (tx: Transaction) => Promise<T>,
+		{ isolation = 'serializable' }: UpdateOptions = {}
+	): Promise<T> {
+		const level = isolation === 'serializable' ? 'serializable' : 'read committed';
 		for (let attempt = 1; ; attempt++) {
 			try {
-				return (await this.#sql.begin('isolation level serializable', (sql) => {
+				return (await this.#sql.begin(`isolation level ${level}`, (sql) => {
 					const run: Run = (text, parameters) =>
 						sql.unsafe(text, parameters as never[]).catch((error: unknown) => {
 							throw isRetryable(error) ? error : translate(error);
@@ -116,20 +118,21 @@ export class PostgresStore implements Store {
 					return change(new SqlTransaction(run, (collection) => this.#mapping(collection)));
 				})) as T;
 			} catch (error) {
-				if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw translate(error);
+				if (isRetryable(error) && attempt >= MAX_ATTEMPTS) {
+					throw new StoreWriteError(
+						`A change kept conflicting with others (${MAX_ATTEMPTS} attempts)`,
+						{ cause: error }
+					);
+				}
+				if (!isRetryable(error)) throw translate(error);
 				const pause = Math.random() * Math.min(200, 2 ** attempt);
 				await new Promise((resolve) => setTimeout(resolve, pause));
 			}
 		}
 	}
 
-	async findSession(id: string): Promise<SessionWithUser | null> {
-		const [row] = await this.#run(this.#findSession, [id]);
-		if (!row) return null;
-		return {
-			session: this.#mapping(sessions).fromRow(row, 's_') as SessionRecord,
-			user: this.#mapping(users).fromRow(row, 'u_') as UserRecord
-		};
+	findSession(id: string): Promise<SessionWithUser | null> {
+		return this.#sessionLookups.find(id);
 	}
 
 	recordActivity(session: SessionRecord): void {

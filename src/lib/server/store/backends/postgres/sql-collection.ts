@@ -60,6 +60,11 @@ export class SqlCollection implements CollectionWriter<Row, string, string> {
 		return Number(row?.n ?? 0);
 	}
 
+	async isEmpty(): Promise<boolean> {
+		const rows = await this.run(`select 1 from ${this.mapping.table} limit 1`, []);
+		return rows.length === 0;
+	}
+
 	async page({ contains, offset, limit }: PageQuery<string>): Promise<Page<Row>> {
 		const where = contains
 			? `where position($1 in ${this.mapping.column(contains.field)}) > 0`
@@ -112,6 +117,20 @@ export class SqlCollection implements CollectionWriter<Row, string, string> {
 			[value]
 		);
 		return result.count;
+	}
+
+	/**
+	 * One statement: inserts `initial` or, when the record exists, "updates" it to itself, which
+	 * takes its row lock and returns it as it is now.
+	 */
+	async lock(id: string, initial: Row): Promise<Row> {
+		const placeholders = this.mapping.columns.map((_, i) => `$${i + 1}`).join(', ');
+		const [row] = await this.run(
+			`insert into ${this.mapping.table} as t (${this.#columns}) values (${placeholders})
+			 on conflict (id) do update set id = t.id returning ${this.#columns}`,
+			this.mapping.toParameters(initial)
+		);
+		return row ? this.mapping.fromRow(row) : initial;
 	}
 
 	async removeExpired(now: Date): Promise<number> {
