@@ -221,10 +221,11 @@ describe('who may use the admin area', () => {
 		const probes = [
 			'/admin/__data.json',
 			'/admin/__data.json?q=car',
-			// skips the layouts' loads, as client-side navigation may: the page must check itself
-			'/admin/__data.json?x-sveltekit-invalidated=0001',
+			// skips the layouts' loads (root, admin), as client-side navigation may: the page must
+			// check itself
+			'/admin/__data.json?x-sveltekit-invalidated=001',
 			`/admin/users/${aliceId}/__data.json`,
-			`/admin/users/${aliceId}/__data.json?x-sveltekit-invalidated=0001`
+			`/admin/users/${aliceId}/__data.json?x-sveltekit-invalidated=001`
 		];
 		for (const probe of probes) {
 			const asUser = await bob.get(probe);
