@@ -129,9 +129,17 @@ runCommand(USAGE, async () => {
 				const token = await createResetToken(user.id);
 				await record('reset-link', user.username);
 				const validFor = describeWait(config().passwordResetSeconds);
-				console.log(`One-time link for ${user.username}, valid for ${validFor}:`);
-				console.log(base ? new URL(resetPath(token), base).href : resetPath(token));
-				if (!base) console.log("(Prefix it with the app's address, or set ORIGIN.)");
+				if (base) {
+					console.log(`One-time link for ${user.username}, valid for ${validFor}:`);
+					console.log(new URL(resetPath(token), base).href);
+				} else {
+					// Said before the path, so nobody hands over a path thinking it is the whole link.
+					console.log(
+						`One-time link for ${user.username}, valid for ${validFor}. Neither --origin nor ` +
+							"ORIGIN is set, so this is a relative link: put the app's address in front of it."
+					);
+					console.log(resetPath(token));
+				}
 			});
 		}
 

@@ -7,10 +7,7 @@ export function configProblems(read: (env: Env) => unknown, env: Env): string[] 
 		read(env);
 	} catch (error) {
 		expect(error).toBeInstanceOf(ConfigError);
-		return (error as Error).message
-			.split('\n')
-			.slice(1)
-			.map((line) => line.replace(/^ {2}- /, ''));
+		return [...(error as ConfigError).problems];
 	}
 	throw new Error('The settings were accepted');
 }

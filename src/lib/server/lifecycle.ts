@@ -1,5 +1,6 @@
 import { removeExpiredSessions } from './auth/sessions';
-import { config } from './config';
+import { config, ConfigError, type Config } from './config';
+import { ensureDirectory } from './config/directory';
 import { stopKeepingAlive } from './http/headers';
 import { unavailableAs503 } from './http/unavailable';
 import { loadSecretKey } from './config/secret-key';
@@ -13,6 +14,23 @@ async function sweep(): Promise<void> {
 	await store().update((tx) => tx.of(limits).removeExpired(new Date()));
 }
 
+/** Where adapter-node is about to listen, in words: `0.0.0.0` surprises people on a shared host. */
+function describeListening({ host, port, socketPath }: Config['listen']): string {
+	if (socketPath) return `Gatehouse: listening on the socket ${socketPath}`;
+	const everywhere = host === '0.0.0.0' || host === '::';
+	return everywhere
+		? `Gatehouse: listening on port ${port} of every network interface (HOST=${host}); ` +
+				'set HOST=127.0.0.1 to accept connections from this machine only'
+		: `Gatehouse: listening on ${host} port ${port}`;
+}
+
+/** One line per problem, never a stack trace: the operator fixes a setting, not the code. */
+function reportStartFailure(error: unknown): never {
+	const problems = error instanceof ConfigError ? error.problems : [(error as Error).message];
+	for (const problem of problems) console.error(`Gatehouse cannot start: ${problem}`);
+	process.exit(1);
+}
+
 /**
  * Starts this server process: settings, the secret key, the tools and the store. Any problem
  * (a bad setting, a data directory held by another process, an unreadable file) is printed
@@ -23,6 +41,7 @@ export async function startServer(tools: readonly Tool[]): Promise<void> {
 		const settings = config();
 		registerTools(tools);
 		for (const tool of tools) tool.start?.();
+		if (!settings.databaseUrl) ensureDirectory(settings.dataDir, 'DATA_DIR');
 		loadSecretKey(settings);
 		const opened = await openStore({
 			dataDir: settings.dataDir,
@@ -47,8 +66,8 @@ export async function startServer(tools: readonly Tool[]): Promise<void> {
 			opened.close().catch((error: unknown) => console.error('Shutdown failed:', error));
 		});
 		console.log(`Gatehouse: data in ${opened.location}`);
+		console.log(describeListening(settings.listen));
 	} catch (error) {
-		console.error(`Gatehouse cannot start.\n${(error as Error).message}`);
-		process.exit(1);
+		reportStartFailure(error);
 	}
 }

@@ -21,7 +21,8 @@ describe('readConfig', () => {
 				signupsPerIp: { name: 'signup-ip', max: 10, windowSeconds: 3600 }
 			},
 			secretKey: null,
-			secretKeyFile: path.resolve('data/secret.key')
+			secretKeyFile: path.resolve('data/secret.key'),
+			listen: { host: '0.0.0.0', port: 3000, socketPath: null }
 		});
 	});
 
@@ -49,7 +50,9 @@ describe('readConfig', () => {
 				SIGNUP_MAX_PER_IP: '3',
 				SIGNUP_WINDOW_SECONDS: '86400',
 				SECRET_KEY: ' ' + 'k'.repeat(32) + ' ',
-				SECRET_KEY_FILE: '/etc/gatehouse/secret.key'
+				SECRET_KEY_FILE: '/etc/gatehouse/secret.key',
+				HOST: '127.0.0.1',
+				PORT: '8080'
 			})
 		).toEqual({
 			dataDir: '/srv/gatehouse',
@@ -65,7 +68,8 @@ describe('readConfig', () => {
 				signupsPerIp: { name: 'signup-ip', max: 3, windowSeconds: 86_400 }
 			},
 			secretKey: 'k'.repeat(32),
-			secretKeyFile: '/etc/gatehouse/secret.key'
+			secretKeyFile: '/etc/gatehouse/secret.key',
+			listen: { host: '127.0.0.1', port: 8080, socketPath: null }
 		});
 	});
 
@@ -94,6 +98,9 @@ describe('readConfig', () => {
 	it.each([
 		['ALLOW_SIGNUP', 'maybe'],
 		['ORIGIN', 'not a url'],
+		['ORIGIN', 'team.example.com'],
+		['PORT', 'abc'],
+		['PORT', '65536'],
 		['LOGIN_MAX_FAILURES', '0'],
 		['SIGNUP_MAX_PER_IP', 'ten'],
 		['DATABASE_URL', 'not a url'],
@@ -149,10 +156,10 @@ describe('readConfig', () => {
 		);
 	});
 
-	it('names the error and starts the message plainly', () => {
-		expect(() => readConfig({ SESSION_IDLE_SECONDS: 'x' })).toThrow(
-			/^Invalid configuration:\n {2}- SESSION_IDLE_SECONDS/
+	it('names the error and puts each problem on a line of its own', () => {
+		expect(() => readConfig({ SESSION_IDLE_SECONDS: 'x', PORT: 'abc' })).toThrow(
+			/^SESSION_IDLE_SECONDS must be .*\nPORT must be /
 		);
-		expect(new ConfigError('x').name).toBe('ConfigError');
+		expect(new ConfigError(['x']).name).toBe('ConfigError');
 	});
 });

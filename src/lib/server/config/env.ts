@@ -2,8 +2,12 @@
 
 export type Env = Record<string, string | undefined>;
 
+/** Every problem of a configuration, each a sentence of its own that names its variable. */
 export class ConfigError extends Error {
 	override name = 'ConfigError';
+	constructor(readonly problems: readonly string[]) {
+		super(problems.join('\n'));
+	}
 }
 
 /** Collects every problem of a configuration, so a bad deployment hears of all of them at once. */
@@ -61,7 +65,7 @@ export class EnvReader {
 	/** Throws a ConfigError listing every problem found, if any. */
 	check(): void {
 		if (this.problems.length === 0) return;
-		throw new ConfigError(`Invalid configuration:\n  - ${this.problems.join('\n  - ')}`);
+		throw new ConfigError(this.problems);
 	}
 
 	#wholeNumber(name: string, fallback: number, max: number, what: string): number {

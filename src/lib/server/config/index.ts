@@ -27,6 +27,13 @@ export interface SignInLimits {
 	signupsPerIp: LimitRule;
 }
 
+/** Where adapter-node listens: it reads HOST, PORT and SOCKET_PATH itself, after our start-up. */
+export interface Listen {
+	host: string;
+	port: number;
+	socketPath: string | null;
+}
+
 export interface Config {
 	dataDir: string;
 	/** PostgreSQL instead of the JSON files, when set. */
@@ -43,6 +50,7 @@ export interface Config {
 	/** Signs cookies (and encrypts second factors); from SECRET_KEY, else a key file. */
 	secretKey: string | null;
 	secretKeyFile: string;
+	listen: Listen;
 }
 
 function readLimits(env: EnvReader): SignInLimits {
@@ -107,6 +115,16 @@ function readLifetimes(
 	return { idleSeconds, absoluteSeconds };
 }
 
+function readListen(env: EnvReader): Listen {
+	const raw = env.raw('PORT');
+	let port = 3000;
+	if (raw !== undefined) {
+		if (/^\d{1,5}$/.test(raw) && Number(raw) <= 65_535) port = Number(raw);
+		else env.problems.push(`PORT must be a port number from 0 to 65535, got "${raw}"`);
+	}
+	return { host: env.raw('HOST') ?? '0.0.0.0', port, socketPath: env.raw('SOCKET_PATH') ?? null };
+}
+
 function readSecretKey(env: EnvReader): string | null {
 	const raw = env.raw('SECRET_KEY');
 	if (raw === undefined) return null;
@@ -136,7 +154,8 @@ export function readConfig(environment: Env = process.env): Config {
 		origin: readOrigin(env),
 		limits: readLimits(env),
 		secretKey: readSecretKey(env),
-		secretKeyFile: path.resolve(env.raw('SECRET_KEY_FILE') ?? path.join(dataDir, 'secret.key'))
+		secretKeyFile: path.resolve(env.raw('SECRET_KEY_FILE') ?? path.join(dataDir, 'secret.key')),
+		listen: readListen(env)
 	};
 	env.check();
 	return config;

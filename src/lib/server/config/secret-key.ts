@@ -1,6 +1,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { ensureDirectory } from './directory';
 import type { Config } from './index';
 
 let master: Buffer | null = null;
@@ -21,7 +22,7 @@ export function loadSecretKey(settings: Pick<Config, 'secretKey' | 'secretKeyFil
 		useSecretKey(Buffer.from(fs.readFileSync(file, 'utf8').trim(), 'hex'));
 	} catch (error) {
 		if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-		fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+		ensureDirectory(path.dirname(file), 'The folder of SECRET_KEY_FILE');
 		const key = randomBytes(32);
 		fs.writeFileSync(file, key.toString('hex') + '\n', { flag: 'wx', mode: 0o600 });
 		useSecretKey(key);

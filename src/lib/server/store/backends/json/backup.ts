@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { ensureDirectory } from '../../../config/directory';
 import type { AnyCollection } from '../../collection';
 import { DataFileError } from '../../errors';
 import { writeFileDurably } from './durable-file';
@@ -43,7 +44,7 @@ export async function writeBackup(
 		path.resolve(outDir),
 		`gatehouse-backup-${createdAt.toISOString().replace(/[:.]/g, '-')}`
 	);
-	await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+	ensureDirectory(folder, 'The backup folder');
 	const manifest: Manifest = { format: FORMAT, createdAt: createdAt.toISOString(), files: {} };
 	for (const collection of collections) {
 		const records = state.records(collection);
@@ -113,7 +114,7 @@ export async function restoreBackup(
 	collections: readonly AnyCollection[]
 ): Promise<void> {
 	const texts = await checkBackup(folder, collections);
-	await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
+	ensureDirectory(dataDir, 'DATA_DIR');
 	const lock = await lockDataDir(dataDir);
 	try {
 		const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -11,6 +11,7 @@ import type {
 import { DataFileError, DuplicateKeyError, StoreWriteError } from '../../errors';
 import { sessions, users, type SessionRecord, type UserRecord } from '../../records';
 import type { SessionWithUser, Store } from '../../store';
+import { ensureDirectory } from '../../../config/directory';
 import { AuditFile } from './audit-file';
 import { isTempFileName, syncDirectory } from './durable-file';
 import { journalFileName, JournalWriter, listJournals } from './journal';
@@ -82,7 +83,7 @@ export class JsonStore implements Store {
 	 * start on bad data. A journal left by a crash is folded into the files before serving.
 	 */
 	static async open(dir: string, collections: readonly AnyCollection[]): Promise<JsonStore> {
-		await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+		ensureDirectory(dir, 'DATA_DIR');
 		const lock = await lockDataDir(dir);
 		try {
 			for (const name of await fs.readdir(dir)) {
