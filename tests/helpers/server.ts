@@ -5,7 +5,12 @@ import path from 'node:path';
 import { newStoreLocation, storeEnv, type StoreLocation } from './backend';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const BUILD_ENTRY = path.join(ROOT, 'build/index.js');
+/**
+ * The tests' own build (`npm run build:test`, which npm test runs), never build/: rebuilding that
+ * under a running `npm start` broke it.
+ */
+export const TEST_BUILD_DIR = 'build-test';
+const BUILD_ENTRY = path.join(ROOT, TEST_BUILD_DIR, 'index.js');
 
 export interface RunningServer {
 	origin: string;
@@ -45,7 +50,9 @@ export interface ServerOptions {
 /** Runs `node build` on a free port and fresh data (of the backend under test), as an operator would. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
 	if (!existsSync(BUILD_ENTRY)) {
-		throw new Error('No build found: run `npm run build` (npm test does this) before HTTP tests');
+		throw new Error(
+			'No test build found: run `npm run build:test` (npm test does this) before HTTP tests'
+		);
 	}
 	const given = options.store ?? (await newStoreLocation());
 	const store = options.dataDir ? { ...given, dataDir: options.dataDir } : given;
@@ -58,7 +65,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 			PATH: process.env.PATH ?? '',
 			HOST: '127.0.0.1',
 			PORT: String(port),
-			...(options.asNpmStart ? {} : { ORIGIN: origin }),
+			...(options.asNpmStart ? { GATEHOUSE_BUILD_DIR: TEST_BUILD_DIR } : { ORIGIN: origin }),
 			...storeEnv(store),
 			// Every test client comes from 127.0.0.1: per-address limits would stop the storm and
 			// crash tests. The security suite sets them explicitly to test them.
