@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { User } from '$lib/server/accounts/users';
 import type { Session } from '$lib/server/auth/sessions';
+import type { SessionEndReason } from '$lib/server/store';
 
 declare global {
 	namespace App {
@@ -11,6 +12,8 @@ declare global {
 			sessionCookie: boolean;
 			/** The request carried a session cookie that is no longer valid. */
 			sessionExpired: boolean;
+			/** Why that session ended, when someone ended it (a password change elsewhere). */
+			sessionEnded: SessionEndReason | null;
 		}
 		interface Error {
 			message: string;

@@ -123,7 +123,9 @@ describe.each([
 
 		await other.reload();
 		await other.waitForURL('**/login?**');
-		expect(await other.getByText('Your session expired, please sign in again.').count()).toBe(1);
+		expect(
+			await other.getByText('Your password was changed, please sign in with the new one.').count()
+		).toBe(1);
 
 		await page.getByLabel('Your password').fill(NEW_PASSWORD);
 		await page.getByLabel(/I understand/).check();

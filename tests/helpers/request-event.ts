@@ -53,6 +53,7 @@ export function requestEvent(url: string, options: EventOptions = {}): RequestEv
 		session: null,
 		sessionCookie: false,
 		sessionExpired: false,
+		sessionEnded: null,
 		...options.locals
 	};
 	const event = {

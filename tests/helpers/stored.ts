@@ -7,12 +7,14 @@ import { JsonStore } from '../../src/lib/server/store/backends/json/json-store';
 import { PostgresStore } from '../../src/lib/server/store/backends/postgres/postgres-store';
 import {
 	limits,
+	sessionEndings,
 	sessions,
 	users,
 	type AuditEntry,
 	type Collection,
 	type Row,
 	type LimitRecord,
+	type SessionEndingRecord,
 	type SessionRecord,
 	type Store,
 	type UserRecord
@@ -27,7 +29,7 @@ import type { StoreLocation } from './backend';
 /** Where data lives: a running server, a store location, or (JSON backend) a data directory. */
 export type Where = { store: StoreLocation } | StoreLocation | string;
 
-const COLLECTIONS = [users, sessions, limits, chats];
+const COLLECTIONS = [users, sessions, limits, sessionEndings, chats];
 
 function locationOf(where: Where): StoreLocation {
 	if (typeof where === 'string') return { dataDir: where, databaseUrl: null };
@@ -64,6 +66,7 @@ export interface StoredState {
 	users: UserRecord[];
 	sessions: SessionRecord[];
 	limits: LimitRecord[];
+	sessionEndings: SessionEndingRecord[];
 	chats: ChatRecord[];
 }
 
@@ -73,6 +76,7 @@ export function readStored(where: Where): Promise<StoredState> {
 		users: await all(store, users as unknown as Collection<UserRecord, never, never>),
 		sessions: (await all(store, sessions as Collection<SessionRecord, never, never>)).sort(byId),
 		limits: (await all(store, limits)).sort(byId),
+		sessionEndings: (await all(store, sessionEndings)).sort(byId),
 		chats: (await all(store, chats as Collection<ChatRecord, never, never>)).sort(byId)
 	}));
 }
@@ -103,7 +107,7 @@ type Part = keyof StoredState | 'audit';
 /** What a request or a command could change (all of it, or the parts named), to compare. */
 export async function storedFingerprint(
 	where: Where,
-	parts: readonly Part[] = ['users', 'sessions', 'limits', 'chats', 'audit']
+	parts: readonly Part[] = ['users', 'sessions', 'limits', 'sessionEndings', 'chats', 'audit']
 ): Promise<string> {
 	const state = await readStored(where);
 	const audit = await auditText(where);

@@ -1,3 +1,4 @@
+import { recordEndings } from '../auth/session-endings';
 import { registeredTools } from '../tool';
 import { sessions, store, users } from '../store';
 import { ensureAnotherAdmin } from './roles';
@@ -11,6 +12,12 @@ export async function deleteAccount(userId: string): Promise<boolean> {
 	return store().update(async (tx) => {
 		if (!(await tx.of(users).get(userId))) return false;
 		await ensureAnotherAdmin(tx, userId);
+		const ended = await tx.of(sessions).listBy('userId', userId);
+		await recordEndings(
+			tx,
+			ended.map((session) => session.id),
+			'account-deleted'
+		);
 		await tx.of(sessions).removeBy('userId', userId);
 		for (const tool of registeredTools()) await tool.deleteUserData?.(tx, userId);
 		await tx.of(users).remove(userId);

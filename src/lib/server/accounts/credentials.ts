@@ -25,6 +25,7 @@ export async function changePassword(
 	return store().update(async (tx) => {
 		const current = await tx.of(sessions).get(context.currentSessionId);
 		const ended = await endSessionsOf(tx, userId, {
+			reason: 'password-changed',
 			// Any outstanding reset link dies with the old password.
 			changes: { passwordHash, passwordReset: null }
 		});
@@ -37,12 +38,16 @@ export async function changePassword(
 
 /** Signs a person out everywhere (an admin's action); returns how many sessions ended. */
 export async function endAllSessions(userId: string): Promise<number> {
-	return store().update(async (tx) => (await endSessionsOf(tx, userId))?.ended ?? 0);
+	return store().update(
+		async (tx) => (await endSessionsOf(tx, userId, { reason: 'signed-out-everywhere' }))?.ended ?? 0
+	);
 }
 
 /** Signs a person out of every session but the one asking; returns how many ended. */
 export async function endOtherSessions(userId: string, keepSessionId: string): Promise<number> {
 	return store().update(
-		async (tx) => (await endSessionsOf(tx, userId, { keepSessionId }))?.ended ?? 0
+		async (tx) =>
+			(await endSessionsOf(tx, userId, { reason: 'signed-out-everywhere', keepSessionId }))
+				?.ended ?? 0
 	);
 }

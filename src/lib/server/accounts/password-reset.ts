@@ -73,6 +73,7 @@ export async function resetPassword(
 		const user = await tx.of(users).get(parsed.userId);
 		if (!opens(user, parsed.secret, Date.now())) return null;
 		const ended = await endSessionsOf(tx, user.id, {
+			reason: 'password-changed',
 			changes: { passwordHash, passwordReset: null }
 		});
 		return ended?.user ?? null;

@@ -12,7 +12,8 @@ type GuardEvent = Pick<RequestEvent, 'locals' | 'url'>;
 export function requireUser(event: GuardEvent): { user: User; session: Session } {
 	const { user, session } = event.locals;
 	if (!user || !session) {
-		redirect(303, loginUrlFor(event.url, event.locals.sessionExpired ? 'expired' : undefined));
+		const { sessionEnded, sessionExpired } = event.locals;
+		redirect(303, loginUrlFor(event.url, sessionEnded ?? (sessionExpired ? 'expired' : undefined)));
 	}
 	return { user, session };
 }

@@ -5,6 +5,7 @@ import {
 	setSessionCookie,
 	wasSignedIn
 } from './session-cookie';
+import { endingOf } from './session-endings';
 import { validateSessionToken } from './sessions';
 
 /**
@@ -17,6 +18,7 @@ export const identify: Handle = async ({ event, resolve }) => {
 	event.locals.session = null;
 	event.locals.sessionCookie = token !== undefined;
 	event.locals.sessionExpired = false;
+	event.locals.sessionEnded = null;
 	if (token === undefined) {
 		event.locals.sessionExpired = wasSignedIn(event);
 	} else {
@@ -28,6 +30,8 @@ export const identify: Handle = async ({ event, resolve }) => {
 		} else {
 			deleteSessionCookie(event);
 			event.locals.sessionExpired = true;
+			// Only a cookie that failed pays for this look-up, never a signed-in request.
+			event.locals.sessionEnded = await endingOf(token);
 		}
 	}
 	return resolve(event);

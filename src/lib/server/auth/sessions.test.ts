@@ -49,7 +49,9 @@ async function start(
 const sessionsOnDisk = () => storedSessions(getStore().dataDir);
 const sessionInStore = (id: string) => store().of(sessions).get(id);
 const endSessionsOfUser = (userId: string, keepSessionId?: string) =>
-	store().update((tx) => endSessionsOf(tx, userId, { keepSessionId }));
+	store().update((tx) =>
+		endSessionsOf(tx, userId, { reason: 'signed-out-everywhere', keepSessionId })
+	);
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 

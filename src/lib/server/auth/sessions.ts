@@ -1,12 +1,15 @@
 import { toUser, type User } from '../accounts/users';
 import {
+	sessionEndings,
 	sessions,
 	store,
 	users,
+	type SessionEndReason,
 	type SessionRecord,
 	type Transaction,
 	type UserRecord
 } from '../store';
+import { recordEndings } from './session-endings';
 import { activityResolutionMs, expiryOf } from './session-expiry';
 import { isSessionToken, sessionIdFromToken } from './session-tokens';
 
@@ -100,9 +103,16 @@ export async function listUserSessions(userId: string): Promise<Session[]> {
 	return store().of(sessions).listBy('userId', userId);
 }
 
-/** Ends one session (logging out, or ending one of your other devices). */
-export async function endSession(sessionId: string): Promise<void> {
-	await store().update((tx) => tx.of(sessions).remove(sessionId));
+/**
+ * Ends one session: logging out (no reason: the cookie goes with it), or ending one of your other
+ * devices ('ended-elsewhere', which that device is told at its next request).
+ */
+export async function endSession(sessionId: string, reason?: SessionEndReason): Promise<void> {
+	await store().update(async (tx) => {
+		if ((await tx.of(sessions).remove(sessionId)) && reason) {
+			await recordEndings(tx, [sessionId], reason);
+		}
+	});
 }
 
 export interface EndedSessions {
@@ -116,12 +126,17 @@ export interface EndedSessions {
 /**
  * The one way to end a person's sessions: all of them, or all but `keepSessionId`. In the same
  * change the user moves to a new credential version (with `changes`, such as a new password
- * hash), so a sign-in that began before can no longer add a session.
+ * hash), so a sign-in that began before can no longer add a session, and each ended session's
+ * `reason` is noted for the login page.
  */
 export async function endSessionsOf(
 	tx: Transaction,
 	userId: string,
-	options: { keepSessionId?: string; changes?: Partial<UserRecord> } = {}
+	options: {
+		reason: SessionEndReason;
+		keepSessionId?: string;
+		changes?: Partial<UserRecord>;
+	}
 ): Promise<EndedSessions | null> {
 	const current = await tx.of(users).get(userId);
 	if (!current) return null;
@@ -135,6 +150,10 @@ export async function endSessionsOf(
 	const writer = tx.of(sessions);
 	const keep = options.keepSessionId ? await writer.get(options.keepSessionId) : undefined;
 	const kept = keep?.userId === userId ? keep : undefined;
+	const endedIds = (await writer.listBy('userId', userId))
+		.map((session) => session.id)
+		.filter((id) => id !== kept?.id);
+	await recordEndings(tx, endedIds, options.reason);
 	const ended = (await writer.removeBy('userId', userId)) - (kept ? 1 : 0);
 	if (!kept) return { user, ended, kept: null };
 	const moved = { ...kept, credentialVersion: user.credentialVersion };
@@ -142,7 +161,10 @@ export async function endSessionsOf(
 	return { user, ended, kept: moved };
 }
 
-/** Drops expired sessions; run once a minute by the server. */
+/** Drops expired sessions and the notes of why sessions ended; run once a minute by the server. */
 export async function removeExpiredSessions(now = Date.now()): Promise<number> {
-	return store().update((tx) => tx.of(sessions).removeExpired(new Date(now)));
+	return store().update(async (tx) => {
+		await tx.of(sessionEndings).removeExpired(new Date(now));
+		return tx.of(sessions).removeExpired(new Date(now));
+	});
 }

@@ -83,8 +83,19 @@ describe('loginUrlFor', () => {
 		expect(parsed.searchParams.has('reason')).toBe(false);
 	});
 
-	it('adds the reason when the session expired', () => {
+	it('adds the reason when the session expired or was ended', () => {
 		const url = loginUrlFor(new URL('http://localhost/home'), 'expired');
 		expect(url).toBe('/login?redirectTo=%2Fhome&reason=expired');
+		expect(loginUrlFor(new URL('http://localhost/home'), 'password-changed')).toBe(
+			'/login?redirectTo=%2Fhome&reason=password-changed'
+		);
+	});
+
+	it('returns to the page of a form action, not to its ?/action URL', () => {
+		const url = loginUrlFor(new URL('http://localhost/account?/changePassword'));
+		expect(url).toBe('/login?redirectTo=%2Faccount');
+		expect(loginUrlFor(new URL('http://localhost/admin?q=bo&/createUser'))).toBe(
+			'/login?redirectTo=%2Fadmin%3Fq%3Dbo'
+		);
 	});
 });

@@ -1,3 +1,5 @@
+import type { SessionEndReason } from '../store';
+
 export const DEFAULT_AFTER_LOGIN = '/home';
 
 const PROBE_ORIGIN = 'http://gatehouse.invalid';
@@ -22,9 +24,18 @@ export function safeRedirectTarget(raw: string | null | undefined, fallback = DE
 	return target;
 }
 
-/** The login page, remembering where the visitor wanted to go. */
-export function loginUrlFor(url: URL, reason?: 'expired'): string {
-	const params = new URLSearchParams({ redirectTo: url.pathname + url.search });
+/** Why the login page is shown: the session timed out, or someone ended it. */
+export type LoginReason = 'expired' | SessionEndReason;
+
+/**
+ * The login page, remembering where the visitor wanted to go: the page itself, never a form
+ * action's `?/name` (after signing in, a GET there would only show the page under a strange URL).
+ */
+export function loginUrlFor(url: URL, reason?: LoginReason): string {
+	const query = new URLSearchParams(
+		[...url.searchParams].filter(([name, value]) => !(name.startsWith('/') && value === ''))
+	).toString();
+	const params = new URLSearchParams({ redirectTo: url.pathname + (query ? `?${query}` : '') });
 	if (reason) params.set('reason', reason);
 	return `/login?${params}`;
 }

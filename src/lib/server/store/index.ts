@@ -17,9 +17,12 @@ export { DataDirLockedError } from './backends/json/lock';
 export {
 	CORE_COLLECTIONS,
 	limits,
+	sessionEndings,
 	sessions,
 	users,
 	type LimitRecord,
+	type SessionEndingRecord,
+	type SessionEndReason,
 	type PasswordReset,
 	type Role,
 	type SessionRecord,

@@ -42,6 +42,28 @@ export interface SessionRecord {
 	credentialVersion: number;
 }
 
+/** Why a session ended while its cookie lived on, to tell the person at their next request. */
+export type SessionEndReason =
+	| 'password-changed'
+	| 'signed-out-everywhere'
+	| 'ended-elsewhere'
+	| 'account-deleted';
+
+const END_REASONS: readonly SessionEndReason[] = [
+	'password-changed',
+	'signed-out-everywhere',
+	'ended-elsewhere',
+	'account-deleted'
+];
+
+export interface SessionEndingRecord {
+	/** The ended session's id (the SHA-256 of its token): the cookie still carries that token. */
+	id: string;
+	reason: SessionEndReason;
+	/** Kept about a day: long enough for the person's next visit to hear why. */
+	expiresAt: string;
+}
+
 /** Recent events of one sliding-window key, e.g. failed logins for one username. */
 export interface LimitRecord {
 	/** `<rule>:<key>`, e.g. `login-user:alice`. */
@@ -99,6 +121,17 @@ function parseSessionRecord(value: unknown, fail: Fail): SessionRecord {
 		ip: optionalText(record, 'ip', fail),
 		userAgent: optionalText(record, 'userAgent', fail),
 		credentialVersion: wholeNumber(record, 'credentialVersion', 0, fail)
+	};
+}
+
+function parseSessionEndingRecord(value: unknown, fail: Fail): SessionEndingRecord {
+	const record = asObject(value, fail);
+	const reason = END_REASONS.find((known) => known === record.reason);
+	if (!reason) fail(`"reason" must be one of ${END_REASONS.join(', ')}`);
+	return {
+		id: text(record, 'id', fail),
+		reason,
+		expiresAt: timestamp(record, 'expiresAt', fail)
 	};
 }
 
@@ -182,5 +215,19 @@ export const limits: Collection<LimitRecord> = {
 	}
 };
 
+/** Sessions that ended by someone's action, so the login page can say why. */
+export const sessionEndings: Collection<SessionEndingRecord> = {
+	name: 'sessionEndings',
+	fileName: 'session-endings.json',
+	parse: parseSessionEndingRecord,
+	unique: [],
+	indexes: [],
+	expires: 'expiresAt',
+	table: {
+		columns: { id: 'text', reason: 'text', expiresAt: 'timestamptz' },
+		newest: 'expiresAt'
+	}
+};
+
 /** What every Gatehouse keeps, whatever tools are installed. */
-export const CORE_COLLECTIONS = [users, sessions, limits] as const;
+export const CORE_COLLECTIONS = [users, sessions, limits, sessionEndings] as const;

@@ -142,7 +142,7 @@ async function endSession(event: RequestEvent) {
 	if (!target) {
 		return invalidFor('sessions', 'That session has already ended or is not one of yours.');
 	}
-	await endOneSession(target.id);
+	await endOneSession(target.id, 'ended-elsewhere');
 	await audit({
 		actor: user.username,
 		action: 'sessions.end-one',

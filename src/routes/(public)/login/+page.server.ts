@@ -5,6 +5,7 @@ import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
 import { tooManyAttempts } from '$lib/server/http/rate-limit';
 import { safeRedirectTarget } from '$lib/server/http/redirect';
 import { normalizeUsername } from '$lib/server/http/validation';
+import { noticeFor } from './notices';
 import type { Actions, PageServerLoad } from './$types';
 
 /** One message for an unknown user and a wrong password, so neither reveals which it was. */
@@ -12,7 +13,7 @@ const INCORRECT = 'Incorrect username or password';
 
 export const load: PageServerLoad = (event) => {
 	redirectSignedIn(event);
-	return { expired: event.url.searchParams.get('reason') === 'expired' };
+	return { notice: noticeFor(event.url.searchParams.get('reason')) };
 };
 
 export const actions: Actions = {

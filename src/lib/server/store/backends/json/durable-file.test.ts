@@ -182,6 +182,7 @@ describe('creating and writing files', () => {
 		expect(await mode(dataDir)).toBe(0o700);
 		expect((await fs.readdir(dataDir)).sort()).toEqual([
 			'limits.json',
+			'session-endings.json',
 			'sessions.json',
 			'users.json'
 		]);
@@ -212,6 +213,7 @@ describe('creating and writing files', () => {
 			LOCK_FILE_NAME,
 			'limits.json',
 			'notes.txt',
+			'session-endings.json',
 			'sessions.json',
 			'users.json',
 			'users.tmp'

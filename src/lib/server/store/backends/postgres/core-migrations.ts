@@ -52,5 +52,19 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
 				detail text
 			);
 		`
+	},
+	{
+		// Why a session ended (password changed elsewhere, signed out everywhere), kept a day so
+		// the login page can say so. Keyed by the ended session's id, which outlives its row.
+		id: 'core-002-session-endings',
+		sql: `
+			create table session_endings (
+				id text primary key check (id ~ '^[0-9a-f]{64}$'),
+				reason text not null
+					check (reason in ('password-changed', 'signed-out-everywhere', 'ended-elsewhere', 'account-deleted')),
+				expires_at timestamptz not null
+			);
+			create index session_endings_by_expiry on session_endings (expires_at);
+		`
 	}
 ];
