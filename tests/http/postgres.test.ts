@@ -59,7 +59,11 @@ onPostgres('starting on PostgreSQL', () => {
 		const applied = await sql`select id from gatehouse_migrations order by id`;
 		await sql.end();
 		const ids = applied.map((row) => row.id as string);
-		expect(ids).toEqual(['chat-001-chats', 'core-001-users-sessions-limits-audit']);
+		expect(ids).toEqual([
+			'chat-001-chats',
+			'core-001-users-sessions-limits-audit',
+			'core-002-session-endings'
+		]);
 	});
 });
 

@@ -255,6 +255,7 @@ onJsonFiles('strict reading at start', () => {
 			'gatehouse.lock',
 			'limits.json',
 			'secret.key',
+			'session-endings.json',
 			'sessions.json',
 			'users.json'
 		]);

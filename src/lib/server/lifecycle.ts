@@ -41,7 +41,8 @@ export async function startServer(tools: readonly Tool[]): Promise<void> {
 		const settings = config();
 		registerTools(tools);
 		for (const tool of tools) tool.start?.();
-		if (!settings.databaseUrl) ensureDirectory(settings.dataDir, 'DATA_DIR');
+		// DATA_DIR keeps the JSON files and, unless SECRET_KEY is given, the secret.key file.
+		if (!settings.databaseUrl || !settings.secretKey) ensureDirectory(settings.dataDir, 'DATA_DIR');
 		loadSecretKey(settings);
 		const opened = await openStore({
 			dataDir: settings.dataDir,
