@@ -2,7 +2,7 @@ import type { ZxcvbnFactory } from '@zxcvbn-ts/core';
 
 let checker: Promise<ZxcvbnFactory> | null = null;
 
-/** zxcvbn-ts and its dictionaries are large: fetched the first time someone types a password. */
+/** zxcvbn-ts and its word lists (750 kB): fetched once, and never with the page itself. */
 function load(): Promise<ZxcvbnFactory> {
 	checker ??= Promise.all([
 		import('@zxcvbn-ts/core'),
@@ -14,9 +14,22 @@ function load(): Promise<ZxcvbnFactory> {
 				dictionary: { ...common.dictionary, ...english.dictionary },
 				graphs: common.adjacencyGraphs,
 				translations: english.translations
-			})
+			}),
+		(error: unknown) => {
+			// A failed download (offline for a moment) is tried again on the next focus.
+			checker = null;
+			throw error;
+		}
 	);
 	return checker;
+}
+
+/**
+ * Starts the download when a new-password field is focused, so it arrives while the person
+ * types. Without it the hint is missing, nothing else: the server decides what is accepted.
+ */
+export function prepareStrength(): void {
+	load().catch(() => undefined);
 }
 
 export interface Strength {
@@ -28,9 +41,15 @@ export interface Strength {
 
 const LABELS = ['Very weak', 'Weak', 'Fair', 'Good', 'Strong'];
 
+/**
+ * zxcvbn's time grows quickly with length (a tenth of a second past 50 characters); what a
+ * password has beyond 40 never makes it weaker, so the hint looks at the first 40 only.
+ */
+const CHECKED_LENGTH = 40;
+
 /** A hint only: the server decides what is accepted. */
 export async function estimateStrength(password: string, userInputs: string[]): Promise<Strength> {
-	const result = (await load()).check(password, userInputs);
+	const result = (await load()).check([...password].slice(0, CHECKED_LENGTH).join(''), userInputs);
 	return {
 		score: result.score,
 		label: LABELS[result.score] ?? '',

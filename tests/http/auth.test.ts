@@ -113,6 +113,84 @@ describe('login failures', () => {
 	});
 });
 
+describe('the warning before a pause', () => {
+	const MESSAGE = /<p class="form-message error">([^<]*)<\/p>/;
+	const messageOf = (html: string) => MESSAGE.exec(html)?.[1] ?? '';
+
+	/** A failed login's page with what differs by request or by the name typed taken out. */
+	async function failedLogin(origin: string, username: string) {
+		const response = await logIn(new Client(origin), username, 'not the password');
+		const html = await response.text();
+		return {
+			status: response.status,
+			retryAfter: response.headers.get('retry-after'),
+			message: messageOf(html),
+			page: html.replaceAll(username, 'NAME').replace(/nonce="[^"]*"/g, 'nonce')
+		};
+	}
+
+	it('says how many attempts are left only near the limit, with the default numbers', async () => {
+		const username = uniqueName();
+		await signUp(new Client(server.origin), username, PASSWORD);
+		const messages: string[] = [];
+		for (let attempt = 0; attempt < 10; attempt++) {
+			messages.push((await failedLogin(server.origin, username)).message);
+		}
+		// LOGIN_MAX_FAILURES=10 in LOGIN_WINDOW_SECONDS=900 unless set
+		expect(messages.slice(0, 7)).toEqual(Array(7).fill('Incorrect username or password'));
+		expect(messages.slice(7, 9)).toEqual([
+			'Incorrect username or password. 2 attempts left before a 15-minute pause.',
+			'Incorrect username or password. 1 attempt left before a 15-minute pause.'
+		]);
+		expect(messages[9]).toMatch(
+			/^Incorrect username or password\. No attempts left: please try again in 1[45] minutes\.$/
+		);
+		const blocked = await logIn(new Client(server.origin), username, PASSWORD);
+		expect(blocked.status).toBe(429);
+		expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(800);
+	});
+
+	it('follows the configured limits and is the same for a name nobody has', async () => {
+		const limited = await startServer({
+			env: { LOGIN_MAX_FAILURES: '4', LOGIN_WINDOW_SECONDS: '120' }
+		});
+		try {
+			const known = uniqueName('known');
+			await signUp(new Client(limited.origin), known, PASSWORD);
+			const unknown = uniqueName('ghost');
+			for (let attempt = 0; attempt < 4; attempt++) {
+				const [forKnown, forUnknown] = [
+					await failedLogin(limited.origin, known),
+					await failedLogin(limited.origin, unknown)
+				];
+				// Nothing on the page, in its status or headers tells the two apart.
+				expect(forUnknown).toEqual(forKnown);
+				expect(forKnown.status).toBe(400);
+				expect(forKnown.retryAfter).toBeNull();
+				expect(forKnown.message).toBe(
+					[
+						'Incorrect username or password',
+						'Incorrect username or password. 2 attempts left before a 2-minute pause.',
+						'Incorrect username or password. 1 attempt left before a 2-minute pause.',
+						// the real wait: the first failure leaves the 2-minute window then
+						'Incorrect username or password. No attempts left: please try again in 2 minutes.'
+					][attempt]
+				);
+			}
+			const [blockedKnown, blockedUnknown] = [
+				await failedLogin(limited.origin, known),
+				await failedLogin(limited.origin, unknown)
+			];
+			expect(blockedKnown.status).toBe(429);
+			expect(blockedUnknown.status).toBe(429);
+			expect(blockedKnown.message).toMatch(/^Too many attempts\. Please try again in \d+ /);
+		} finally {
+			await limited.stop();
+			await removeDir(limited.dataDir);
+		}
+	});
+});
+
 describe('signup validation', () => {
 	it('refuses a taken username in any case, keeping one account', async () => {
 		const username = uniqueName('dup');

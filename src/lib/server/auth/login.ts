@@ -4,6 +4,7 @@ import { findUserByUsername, getUser } from '../accounts/users';
 import { audit } from '../audit/audit';
 import { clientAddress } from '../http/client-address';
 import type { UserRecord } from '../store';
+import type { Remaining } from '../http/rate-limit';
 import { HashQueueFullError, verifyAgainstDummy, verifyPassword } from './password';
 import { signIn } from './sign-in';
 import {
@@ -18,7 +19,7 @@ type LoginEvent = Parameters<typeof signIn>[0] & Pick<RequestEvent, 'getClientAd
 
 export type PasswordCheck =
 	| { outcome: 'right'; attempt: PasswordAttempt }
-	| { outcome: 'wrong' }
+	| { outcome: 'wrong'; remaining: Remaining | null }
 	| { outcome: 'blocked'; retryAfter: number }
 	| { outcome: 'busy'; message: string };
 
@@ -49,7 +50,9 @@ async function checkPassword(
 		await abandonPasswordAttempt(started.attempt);
 		return { outcome: 'busy', message: error.message };
 	}
-	return valid ? { outcome: 'right', attempt: started.attempt } : { outcome: 'wrong' };
+	return valid
+		? { outcome: 'right', attempt: started.attempt }
+		: { outcome: 'wrong', remaining: started.attempt.ifWrong };
 }
 
 export type LoginResult =
@@ -71,7 +74,9 @@ export async function logIn(
 		if (check.outcome === 'wrong') {
 			await audit({ actor: username, action: 'login.failure', target: null, ip });
 		}
-		return check.outcome === 'right' ? { outcome: 'wrong' } : check;
+		return check.outcome === 'right'
+			? { outcome: 'wrong', remaining: check.attempt.ifWrong }
+			: check;
 	}
 	// The password was right: the session, and settling the counters, are independent changes.
 	const signingIn = signIn(event, user, remember).then(
@@ -98,7 +103,7 @@ export async function checkOwnPassword(
 	password: string
 ): Promise<PasswordCheck> {
 	const user = await getUser(userId);
-	if (!user) return { outcome: 'wrong' };
+	if (!user) return { outcome: 'wrong', remaining: null };
 	const check = await checkPassword(
 		user.username,
 		Promise.resolve(user),

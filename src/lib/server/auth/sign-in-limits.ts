@@ -5,8 +5,10 @@ import {
 	countHit,
 	COUNTER_CHANGE,
 	lockCounter,
+	remainingAfterHit,
 	retryAfterSeconds,
-	takeBackHit
+	takeBackHit,
+	type Remaining
 } from '../http/rate-limit';
 import { store } from '../store';
 
@@ -21,6 +23,11 @@ export interface PasswordAttempt {
 	username: string;
 	ip: string;
 	at: number;
+	/**
+	 * What is left if this attempt fails, by whichever limit is nearer. It depends only on the
+	 * counters, which count every username tried, so it is the same for a name nobody has.
+	 */
+	ifWrong: Remaining;
 }
 
 export type Started<A> = { blocked: number } | { attempt: A };
@@ -44,7 +51,9 @@ export async function beginPasswordAttempt(
 		const wait = Math.max(retryAfterSeconds(user, now), retryAfterSeconds(address, now));
 		if (wait > 0) return { blocked: wait };
 		await Promise.all([countHit(tx, user, now), countHit(tx, address, now)]);
-		return { attempt: { username, ip, at: now } };
+		const [forUser, forAddress] = [remainingAfterHit(user, now), remainingAfterHit(address, now)];
+		const ifWrong = forAddress.left < forUser.left ? forAddress : forUser;
+		return { attempt: { username, ip, at: now, ifWrong } };
 	}, COUNTER_CHANGE);
 }
 

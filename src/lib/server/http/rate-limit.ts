@@ -39,7 +39,10 @@ export async function lockCounter(
 }
 
 /** Seconds until the counter's key may act again, or 0 if it may act now. */
-export function retryAfterSeconds({ rule, recent }: Counter, now: number): number {
+export function retryAfterSeconds(
+	{ rule, recent }: Pick<Counter, 'rule' | 'recent'>,
+	now: number
+): number {
 	if (recent.length < rule.max) return 0;
 	const oldest = recent[recent.length - rule.max] ?? now;
 	return Math.max(1, Math.ceil((oldest + rule.windowSeconds * 1000 - now) / 1000));
@@ -55,6 +58,22 @@ async function save(tx: Transaction, counter: Counter, hits: number[]): Promise<
 		hits,
 		expiresAt: new Date(Math.max(...hits) + counter.rule.windowSeconds * 1000).toISOString()
 	});
+}
+
+/** What a counter allows after one more event at `now`: events before a pause, and that pause. */
+export interface Remaining {
+	left: number;
+	/** The window while events are left (the longest the pause can be), else the real wait. */
+	pauseSeconds: number;
+}
+
+export function remainingAfterHit({ rule, recent }: Counter, now: number): Remaining {
+	const hits = [...recent, now].slice(-rule.max);
+	const left = rule.max - hits.length;
+	return {
+		left,
+		pauseSeconds: left > 0 ? rule.windowSeconds : retryAfterSeconds({ rule, recent: hits }, now)
+	};
 }
 
 /** Counts one event at `now`. */
@@ -98,6 +117,23 @@ export async function checkAndCount(
 export function describeWait(seconds: number): string {
 	if (seconds < 90) return `${seconds} seconds`;
 	return `${Math.ceil(seconds / 60)} minutes`;
+}
+
+/** "a 15-minute pause": the length of a pause as an adjective. */
+function describePause(seconds: number): string {
+	if (seconds < 90) return `${seconds}-second`;
+	return `${Math.ceil(seconds / 60)}-minute`;
+}
+
+/** Attempts left at which a failed one says how many remain. */
+export const WARN_WHEN_LEFT = 2;
+
+/** The sentence after a failed attempt when few are left, or null while plenty are. */
+export function fewAttemptsLeft({ left, pauseSeconds }: Remaining): string | null {
+	if (left > WARN_WHEN_LEFT) return null;
+	if (left <= 0) return `No attempts left: please try again in ${describeWait(pauseSeconds)}.`;
+	const attempts = left === 1 ? '1 attempt' : `${left} attempts`;
+	return `${attempts} left before a ${describePause(pauseSeconds)} pause.`;
 }
 
 /** Sets `Retry-After` and returns the sentence to show. */

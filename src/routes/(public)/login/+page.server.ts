@@ -2,7 +2,7 @@ import { redirect } from '@sveltejs/kit';
 import { redirectSignedIn } from '$lib/server/auth/guards';
 import { logIn } from '$lib/server/auth/login';
 import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
-import { tooManyAttempts } from '$lib/server/http/rate-limit';
+import { fewAttemptsLeft, tooManyAttempts } from '$lib/server/http/rate-limit';
 import { safeRedirectTarget } from '$lib/server/http/redirect';
 import { normalizeUsername } from '$lib/server/http/validation';
 import { noticeFor } from './notices';
@@ -40,8 +40,11 @@ export const actions: Actions = {
 				return invalid(result.message, refill, {}, 503);
 			case 'changed':
 				return invalid('Your account changed while you were signing in. Please try again.', refill);
-			case 'wrong':
-				return invalid(INCORRECT, refill);
+			case 'wrong': {
+				// Counted alike for every username tried, so it tells nobody whether one exists.
+				const warning = result.remaining && fewAttemptsLeft(result.remaining);
+				return invalid(warning ? `${INCORRECT}. ${warning}` : INCORRECT, refill);
+			}
 		}
 	}
 };

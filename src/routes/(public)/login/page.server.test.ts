@@ -50,6 +50,22 @@ describe('login action', () => {
 		expect(await sessionsOnDisk()).toEqual([]);
 	});
 
+	it('warns two attempts before the pause, alike for an unknown user', async () => {
+		for (let attempt = 0; attempt < 7; attempt++) {
+			const { failure } = await submit({ username: 'alice', password: 'wrong horse' });
+			expect(failure?.message).toBe('Incorrect username or password');
+		}
+		const wrong = await submit({ username: 'alice', password: 'wrong horse' });
+		expect(wrong.failure?.message).toBe(
+			'Incorrect username or password. 2 attempts left before a 15-minute pause.'
+		);
+		for (let attempt = 0; attempt < 7; attempt++) {
+			await submit({ username: 'nobody', password: 'wrong horse' });
+		}
+		const unknown = await submit({ username: 'nobody', password: 'wrong horse' });
+		expect(unknown.failure).toEqual({ ...wrong.failure, values: { username: 'nobody' } });
+	});
+
 	it('asks for missing fields without checking any password', async () => {
 		const { status, failure } = await submit({ username: '', password: '' });
 		expect(status).toBe(400);
