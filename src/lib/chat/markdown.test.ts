@@ -8,7 +8,7 @@ describe('renderMarkdown', () => {
 		expect(html).toContain('<li><strong>one</strong></li>');
 		expect(html).toContain('<em>two</em> <code>x()</code>');
 		expect(html).toContain(
-			'<div class="code-block"><button type="button" class="copy-code">Copy</button>' +
+			'<div class="code-block"><button type="button" class="copy-code">Copy code</button>' +
 				'<pre><code class="language-js">let a = 1 &lt; 2;\n</code></pre>\n</div>'
 		);
 	});

@@ -23,7 +23,7 @@ md.renderer.rules.link_open = (tokens, index, options, _env, renderer) => {
 const fence = md.renderer.rules.fence;
 /** Each code block gets a Copy button, shown only once the page's script can make it work. */
 md.renderer.rules.fence = (tokens, index, options, env, renderer) =>
-	'<div class="code-block"><button type="button" class="copy-code">Copy</button>' +
+	'<div class="code-block"><button type="button" class="copy-code">Copy code</button>' +
 	(fence?.(tokens, index, options, env, renderer) ?? '') +
 	'</div>';
 
