@@ -14,11 +14,13 @@ export interface FakeLlm {
 /**
  * An OpenAI-compatible `chat/completions` server on a free port, streaming SSE chunks the way
  * the real API does. What it does depends on the last user message:
- * `fail` → 500 with an error body, `hang` → never answers, anything else → streams
- * "Echo: <message>" one word per chunk, 20 ms apart.
+ * `fail` → 500 with an error body, `hang` → never answers, `flaky...` → 500 the first time
+ * that exact message comes, an answer after, anything else → streams "Echo: <message>" one
+ * word per chunk, 20 ms apart.
  */
 export async function startFakeLlm(): Promise<FakeLlm> {
 	const requests: FakeLlm['requests'] = [];
+	const failedOnce = new Set<string>();
 	const server = http.createServer((request, response) => {
 		let raw = '';
 		request.on('data', (chunk: Buffer) => (raw += chunk.toString()));
@@ -30,7 +32,9 @@ export async function startFakeLlm(): Promise<FakeLlm> {
 			const body = JSON.parse(raw) as FakeLlm['requests'][number]['body'];
 			requests.push({ authorization: request.headers.authorization, body });
 			const last = body.messages.filter((m) => m.role === 'user').at(-1)?.content ?? '';
-			if (last === 'fail') {
+			const flakyNow = last.startsWith('flaky') && !failedOnce.has(last);
+			if (flakyNow) failedOnce.add(last);
+			if (last === 'fail' || flakyNow) {
 				response.writeHead(500, { 'content-type': 'application/json' });
 				response.end(JSON.stringify({ error: { message: 'model exploded' } }));
 				return;

@@ -51,8 +51,9 @@ onPostgres('moving between the JSON files and PostgreSQL', () => {
 		expect((await signUp(alice, 'alice', PASSWORD)).status).toBe(303);
 		const bob = new Client(before.origin);
 		expect((await signUp(bob, 'bob', PASSWORD)).status).toBe(303);
-		const chat = (await alice.post('/chat?/new', {})).headers.get('location') ?? '';
-		expect((await alice.post(`${chat}?/send`, { content: 'keep this' })).status).toBe(303);
+		const started = await alice.post('/chat?/start', { content: 'keep this' });
+		expect(started.status).toBe(303);
+		const chat = started.headers.get('location') ?? '';
 		expect(await before.stop()).toBe(0);
 		const original = await readStored(json);
 

@@ -26,15 +26,16 @@ export async function getChat(userId: string, chatId: string): Promise<ChatRecor
 	return chat && chat.userId === userId ? chat : null;
 }
 
-export async function createChat(userId: string): Promise<ChatRecord> {
+/** A new chat that starts with the person's first message, named after it. */
+export async function createChat(userId: string, question: string): Promise<ChatRecord> {
 	const now = new Date().toISOString();
 	const chat: ChatRecord = {
 		id: randomUUID(),
 		userId,
-		title: DEFAULT_TITLE,
+		title: titleFrom(question) || DEFAULT_TITLE,
 		createdAt: now,
 		updatedAt: now,
-		messages: []
+		messages: [{ role: 'user', content: question, at: now }]
 	};
 	await store().update((tx) => tx.of(chats).insert(chat));
 	return chat;
@@ -59,7 +60,7 @@ export async function addMessage(chatId: string, message: Omit<ChatMessage, 'at'
 		const at = new Date().toISOString();
 		const title =
 			chat.messages.length === 0 && chat.title === DEFAULT_TITLE && message.role === 'user'
-				? message.content.replace(/\s+/g, ' ').trim().slice(0, 60) || chat.title
+				? titleFrom(message.content) || chat.title
 				: chat.title;
 		await tx.of(chats).replace({
 			...chat,
@@ -70,13 +71,41 @@ export async function addMessage(chatId: string, message: Omit<ChatMessage, 'at'
 	});
 }
 
-/** The newest messages that fit the context budget, oldest first. */
-export function contextOf(chat: ChatRecord): Array<Omit<ChatMessage, 'at'>> {
-	const picked: Array<Omit<ChatMessage, 'at'>> = [];
+function titleFrom(question: string): string {
+	return question.replace(/\s+/g, ' ').trim().slice(0, 60);
+}
+
+/**
+ * The question still waiting for an answer: the last message if it is the person's, or the one
+ * before a failed answer (what "Try again" asks again). Null when the last answer stands.
+ */
+export function openQuestion(chat: ChatRecord): string | null {
+	const last = chat.messages.at(-1);
+	const before = chat.messages.at(-2);
+	if (last?.role === 'user') return last.content;
+	if (last?.status === 'failed' && before?.role === 'user') return before.content;
+	return null;
+}
+
+/** Removes a failed answer at the end of the chat, before it is asked again. */
+export async function dropFailedAnswer(chatId: string): Promise<void> {
+	await store().update(async (tx) => {
+		const chat = await tx.of(chats).get(chatId);
+		if (chat?.messages.at(-1)?.status !== 'failed') return;
+		await tx.of(chats).replace({ ...chat, messages: chat.messages.slice(0, -1) });
+	});
+}
+
+type ContextMessage = Pick<ChatMessage, 'role' | 'content'>;
+
+/** The newest messages that fit the context budget, oldest first; failed answers left out. */
+export function contextOf(chat: ChatRecord): ContextMessage[] {
+	const picked: ContextMessage[] = [];
 	let size = 0;
 	for (let i = chat.messages.length - 1; i >= 0; i--) {
 		const message = chat.messages[i];
 		if (!message || (size + message.content.length > CONTEXT_CHARS && picked.length > 0)) break;
+		if (message.status === 'failed' || message.content === '') continue;
 		size += message.content.length;
 		picked.unshift({ role: message.role, content: message.content });
 	}
@@ -87,10 +116,19 @@ export async function deleteUserChats(tx: Transaction, userId: string): Promise<
 	await tx.of(chats).removeBy('userId', userId);
 }
 
-/** A person's conversations for their data download. */
+/**
+ * A person's conversations for their data download. An unfinished answer says it was stopped
+ * or failed; why it failed is about the server's settings, not the person's data.
+ */
 export async function exportChats(userId: string) {
 	const own = await store().of(chats).listBy('userId', userId);
 	return own
 		.sort((a, b) => a.createdAt.localeCompare(b.createdAt))
-		.map((chat) => ({ title: chat.title, createdAt: chat.createdAt, messages: chat.messages }));
+		.map((chat) => ({
+			title: chat.title,
+			createdAt: chat.createdAt,
+			messages: chat.messages.map(({ role, content, at, status }) =>
+				status ? { role, content, at, status } : { role, content, at }
+			)
+		}));
 }

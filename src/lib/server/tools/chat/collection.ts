@@ -5,7 +5,13 @@ export interface ChatMessage {
 	role: 'user' | 'assistant';
 	content: string;
 	at: string;
+	/** An answer that did not finish: cut short by Stop, or failed. Absent: a whole answer. */
+	status?: AnswerStatus;
+	/** Why a failed answer failed, naming the setting to check: shown to admins only. */
+	error?: string;
 }
+
+export type AnswerStatus = 'stopped' | 'failed';
 
 /** One conversation of one person with the model. */
 export interface ChatRecord {
@@ -27,15 +33,30 @@ function parseChatRecord(value: unknown, fail: Fail): ChatRecord {
 		title: optionalText(record, 'title', fail),
 		createdAt: timestamp(record, 'createdAt', fail),
 		updatedAt: timestamp(record, 'updatedAt', fail),
-		messages: messages.map((item, index) => {
-			const message = asObject(item, (problem) => fail(`messages[${index}] is ${problem}`));
-			if (message.role !== 'user' && message.role !== 'assistant') {
-				fail(`messages[${index}]: "role" must be "user" or "assistant"`);
-			}
-			if (typeof message.content !== 'string') fail(`messages[${index}]: "content" must be text`);
-			return { role: message.role, content: message.content, at: timestamp(message, 'at', fail) };
-		})
+		messages: messages.map((item, index) =>
+			parseMessage(item, (problem) => fail(`messages[${index}]: ${problem}`))
+		)
 	};
+}
+
+/** Messages stored before Stop and failures were kept have neither `status` nor `error`. */
+function parseMessage(value: unknown, fail: Fail): ChatMessage {
+	const message = asObject(value, (problem) => fail(`is ${problem}`));
+	const { role, content, status, error } = message;
+	if (role !== 'user' && role !== 'assistant') fail('"role" must be "user" or "assistant"');
+	if (typeof content !== 'string') fail('"content" must be text');
+	const parsed: ChatMessage = { role, content, at: timestamp(message, 'at', fail) };
+	if (status !== undefined) {
+		if (status !== 'stopped' && status !== 'failed') fail('"status" must be "stopped" or "failed"');
+		if (role !== 'assistant') fail('only an answer has a "status"');
+		parsed.status = status;
+	}
+	if (error !== undefined) {
+		if (typeof error !== 'string') fail('"error" must be text');
+		if (status !== 'failed') fail('only a failed answer has an "error"');
+		parsed.error = error;
+	}
+	return parsed;
 }
 
 /** Conversations of the chat tool, in `chats.json`. */

@@ -6,9 +6,25 @@ export interface LlmMessage {
 	content: string;
 }
 
-/** A failure to show in the conversation: what went wrong, in words a person can act on. */
+const EVERY_SETTING = ['LLM_BASE_URL', 'LLM_MODEL', 'LLM_API_KEY'];
+
+/**
+ * The model could not answer. The message says what went wrong and `settings` which ones an
+ * admin should check; ordinary people only hear that the model could not answer.
+ */
 export class LlmError extends Error {
 	override name = 'LlmError';
+	constructor(
+		message: string,
+		readonly settings: readonly string[] = EVERY_SETTING
+	) {
+		super(message);
+	}
+
+	/** What an admin reads, stored with the failed answer. */
+	get forAdmins(): string {
+		return `Check ${this.settings.join(' / ')}: ${this.message}`;
+	}
 }
 
 /**
@@ -21,7 +37,7 @@ export async function* streamAnswer(
 	messages: LlmMessage[],
 	signal: AbortSignal
 ): AsyncGenerator<string> {
-	if (!llm.baseUrl) throw new LlmError('No model is connected (LLM_BASE_URL is not set).');
+	if (!llm.baseUrl) throw new LlmError('LLM_BASE_URL is not set', ['LLM_BASE_URL']);
 	const timeout = new AbortController();
 	let timer = setTimeout(() => timeout.abort(), llm.timeoutSeconds * 1000);
 	const restartTimer = () => {
@@ -47,9 +63,7 @@ export async function* streamAnswer(
 		}
 		if (!response.ok || !response.body) {
 			const detail = await response.text().catch(() => '');
-			throw new LlmError(
-				`The model server answered ${response.status}${describeBody(detail)}. Check LLM_BASE_URL, LLM_MODEL and LLM_API_KEY.`
-			);
+			throw new LlmError(`the model server answered ${response.status}${describeBody(detail)}`);
 		}
 		try {
 			for await (const { data } of readServerSentEvents(response.body)) {
@@ -74,7 +88,7 @@ function parseDelta(data: string): string {
 		return '';
 	}
 	if (chunk.error)
-		throw new LlmError(`The model reported an error: ${String(chunk.error.message ?? '')}`);
+		throw new LlmError(`the model reported an error: ${String(chunk.error.message ?? '')}`);
 	const content = chunk.choices?.[0]?.delta?.content;
 	return typeof content === 'string' ? content : '';
 }
@@ -87,9 +101,13 @@ function describeBody(body: string): string {
 
 function failure(error: unknown, stopped: AbortSignal, timedOut: AbortSignal, llm: ChatConfig) {
 	if (error instanceof LlmError) return error;
-	if (stopped.aborted) return new LlmError('Stopped.');
+	if (stopped.aborted) return new LlmError('stopped');
 	if (timedOut.aborted) {
-		return new LlmError(`The model did not answer within ${llm.timeoutSeconds} seconds.`);
+		return new LlmError(`the model did not answer within ${llm.timeoutSeconds} seconds`, [
+			'LLM_BASE_URL',
+			'LLM_MODEL',
+			'LLM_TIMEOUT_SECONDS'
+		]);
 	}
-	return new LlmError('The model server could not be reached. Is LLM_BASE_URL right and running?');
+	return new LlmError('the model server could not be reached', ['LLM_BASE_URL']);
 }

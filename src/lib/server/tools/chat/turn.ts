@@ -1,5 +1,5 @@
 import { checkAndCount, describeWait } from '../../http/rate-limit';
-import { addMessage, contextOf, getChat } from './chats';
+import { addMessage, contextOf, dropFailedAnswer, getChat } from './chats';
 import type { ChatRecord } from './collection';
 import { chatConfig } from './config';
 import { LlmError, streamAnswer, type LlmMessage } from './llm';
@@ -12,23 +12,31 @@ export interface TurnRefusal {
 	retryAfter?: number;
 }
 
+/** Checks a message before anything is stored. Null when it may be sent. */
+export function refuseMessage(content: string): TurnRefusal | null {
+	const { baseUrl, maxMessageChars } = chatConfig();
+	if (!baseUrl) return { status: 503, message: 'No model is connected yet.' };
+	if (content.trim() === '') return { status: 400, message: 'Type a message first.' };
+	if ([...content].length > maxMessageChars) {
+		return { status: 400, message: `Keep a message under ${maxMessageChars} characters.` };
+	}
+	return null;
+}
+
 /**
- * Checks a message before anything is stored, and counts it against the person's per-minute
- * limit in the same change as the check. Null when it may be sent.
+ * Checks a message that is about to go to the model, and counts it against the person's
+ * per-minute limit in the same change as the check. Null when it may be sent.
  */
 export async function startTurn(
 	userId: string,
 	content: string,
 	now = Date.now()
 ): Promise<TurnRefusal | null> {
-	const { baseUrl, maxMessageChars, requestsPerMinute } = chatConfig();
-	if (!baseUrl) return { status: 503, message: 'No model is connected yet.' };
-	if (content.trim() === '') return { status: 400, message: 'Type a message first.' };
-	if ([...content].length > maxMessageChars) {
-		return { status: 400, message: `Keep a message under ${maxMessageChars} characters.` };
-	}
+	const refusal = refuseMessage(content);
+	if (refusal) return refusal;
 	const wait = await checkAndCount(messageRule(), userId, now);
 	if (wait === 0) return null;
+	const { requestsPerMinute } = chatConfig();
 	return {
 		status: 429,
 		retryAfter: wait,
@@ -36,34 +44,69 @@ export async function startTurn(
 	};
 }
 
+export type TurnEnd = { status: 'answered' | 'stopped' } | { status: 'failed'; error: LlmError };
+
+/** Answers being written now, per chat, so that Stop (a request of its own) can end them. */
+const running = new Map<string, Set<AbortController>>();
+
+/** Ends the answers being written in this chat; each keeps what arrived, marked as stopped. */
+export function stopAnswers(chatId: string): void {
+	for (const answer of running.get(chatId) ?? []) answer.abort();
+}
+
 /**
- * Stores the person's message, streams the model's answer and stores it too. If the person
- * stops the answer, what arrived so far is kept. Failures throw LlmError with a message to show.
+ * Stores the person's new message (or, with null, asks the open question again, dropping a
+ * failed answer), streams the model's answer to `onPiece` and stores it. An answer cut short
+ * by Stop keeps what arrived, marked as stopped; a failed one is stored with what went wrong.
  */
-export async function* runTurn(
+export async function runTurn(
 	chat: ChatRecord,
-	content: string,
-	signal: AbortSignal
-): AsyncGenerator<string> {
-	await addMessage(chat.id, { role: 'user', content });
+	newMessage: string | null,
+	signal: AbortSignal,
+	onPiece: (piece: string) => void = () => {}
+): Promise<TurnEnd> {
+	if (newMessage === null) await dropFailedAnswer(chat.id);
+	else await addMessage(chat.id, { role: 'user', content: newMessage });
 	const current = await getChat(chat.userId, chat.id);
-	if (!current) throw new LlmError('This chat was deleted.');
+	if (!current) return { status: 'failed', error: new LlmError('the chat was deleted', []) };
 	const config = chatConfig();
 	const messages: LlmMessage[] = [
 		...(config.systemPrompt ? [{ role: 'system' as const, content: config.systemPrompt }] : []),
 		...contextOf(current)
 	];
+	const stop = new AbortController();
+	const answers = running.get(chat.id) ?? new Set();
+	running.set(chat.id, answers.add(stop));
+	const stopped = AbortSignal.any([signal, stop.signal]);
 	let answer = '';
 	try {
-		for await (const piece of streamAnswer(config, messages, signal)) {
+		for await (const piece of streamAnswer(config, messages, stopped)) {
 			answer += piece;
-			yield piece;
+			onPiece(piece);
 		}
 	} catch (error) {
-		if (answer !== '' && signal.aborted) {
-			await addMessage(chat.id, { role: 'assistant', content: answer });
+		if (!(error instanceof LlmError)) throw error;
+		if (stopped.aborted) {
+			await addMessage(chat.id, { role: 'assistant', content: answer, status: 'stopped' });
+			return { status: 'stopped' };
 		}
-		throw error;
+		const failed = { role: 'assistant', content: answer, status: 'failed' } as const;
+		await addMessage(chat.id, { ...failed, error: error.forAdmins });
+		return { status: 'failed', error };
+	} finally {
+		answers.delete(stop);
+		if (answers.size === 0) running.delete(chat.id);
 	}
-	if (answer !== '') await addMessage(chat.id, { role: 'assistant', content: answer });
+	if (answer === '') {
+		const error = new LlmError('the model sent an empty answer', ['LLM_MODEL']);
+		await addMessage(chat.id, {
+			role: 'assistant',
+			content: '',
+			status: 'failed',
+			error: error.forAdmins
+		});
+		return { status: 'failed', error };
+	}
+	await addMessage(chat.id, { role: 'assistant', content: answer });
+	return { status: 'answered' };
 }

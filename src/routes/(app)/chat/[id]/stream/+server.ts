@@ -1,31 +1,41 @@
 import { error } from '@sveltejs/kit';
 import { requireSameOrigin } from '$lib/server/http/same-origin';
-import { getChat } from '$lib/server/tools/chat/chats';
-import { LlmError } from '$lib/server/tools/chat/llm';
-import { runTurn, startTurn } from '$lib/server/tools/chat/turn';
+import { getChat, openQuestion } from '$lib/server/tools/chat/chats';
+import { runTurn, startTurn, type TurnEnd } from '$lib/server/tools/chat/turn';
+import { failureFor } from '$lib/server/tools/chat/view';
 import type { RequestHandler } from './$types';
 
 const encoder = new TextEncoder();
 const event = (name: string, data: unknown) =>
 	encoder.encode(`event: ${name}\ndata: ${JSON.stringify(data)}\n\n`);
 
+/** Reads `{ content }` (a new message) or `{ again: true }` (answer the open question). */
+async function readAsk(request: Request): Promise<{ content?: unknown; again?: unknown }> {
+	try {
+		const body: unknown = await request.json();
+		if (typeof body === 'object' && body !== null) return body;
+	} catch {
+		// answered below
+	}
+	error(400, 'Send JSON: { "content": "..." } or { "again": true }');
+}
+
 /**
- * POST { content } → the answer as server-sent events: `token` pieces, then `done`, or an
- * `error` with a message for the conversation. The model is called from here, so its API key
- * never reaches the browser.
+ * POST { content } or { again: true } → the answer as server-sent events: `token` pieces, then
+ * `done`, `stopped` (after Stop), or an `error` with a message for the conversation. The model
+ * is called from here, so its API key never reaches the browser.
  */
 export const POST: RequestHandler = async (request) => {
 	requireSameOrigin(request);
 	const { locals, params } = request;
 	if (!locals.user) error(401, 'Please sign in again.');
+	const isAdmin = locals.user.role === 'admin';
 	const chat = await getChat(locals.user.id, params.id);
 	if (!chat) error(404, 'No such chat.');
-	let content: unknown;
-	try {
-		content = ((await request.request.json()) as { content?: unknown }).content;
-	} catch {
-		error(400, 'Send JSON: { "content": "..." }');
-	}
+	const ask = await readAsk(request.request);
+	const again = ask.again === true;
+	const content = again ? openQuestion(chat) : ask.content;
+	if (again && content === null) error(409, 'There is no question waiting for an answer.');
 	if (typeof content !== 'string') error(400, 'The message must be text.');
 	const refusal = await startTurn(chat.userId, content);
 	if (refusal) {
@@ -33,28 +43,27 @@ export const POST: RequestHandler = async (request) => {
 		error(refusal.status, refusal.message);
 	}
 
-	// Stop (the browser closing the stream) ends the call to the model too.
-	const stopped = new AbortController();
+	// The browser closing the stream ends the call to the model too (and counts as Stop).
+	const closed = new AbortController();
 	const stream = new ReadableStream<Uint8Array>({
 		async start(controller) {
 			const send = (chunk: Uint8Array) => {
-				if (!stopped.signal.aborted) controller.enqueue(chunk);
+				if (!closed.signal.aborted) controller.enqueue(chunk);
 			};
 			try {
-				const signal = AbortSignal.any([request.request.signal, stopped.signal]);
-				for await (const piece of runTurn(chat, content, signal)) send(event('token', piece));
-				send(event('done', {}));
+				const signal = AbortSignal.any([request.request.signal, closed.signal]);
+				const onPiece = (piece: string) => send(event('token', piece));
+				const end = await runTurn(chat, again ? null : content, signal, onPiece);
+				send(ending(end, isAdmin));
 			} catch (failure) {
-				const message =
-					failure instanceof LlmError ? failure.message : 'Something went wrong on our side.';
-				if (!(failure instanceof LlmError)) console.error(failure);
-				send(event('error', message));
+				console.error(failure);
+				send(event('error', 'Something went wrong on our side.'));
 			} finally {
-				if (!stopped.signal.aborted) controller.close();
+				if (!closed.signal.aborted) controller.close();
 			}
 		},
 		cancel() {
-			stopped.abort();
+			closed.abort();
 		}
 	});
 	return new Response(stream, {
@@ -65,3 +74,8 @@ export const POST: RequestHandler = async (request) => {
 		}
 	});
 };
+
+function ending(end: TurnEnd, isAdmin: boolean): Uint8Array {
+	if (end.status === 'failed') return event('error', failureFor(isAdmin, end.error.forAdmins));
+	return event(end.status === 'answered' ? 'done' : 'stopped', {});
+}
