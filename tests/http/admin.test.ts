@@ -776,16 +776,17 @@ describe('the admin pages without JavaScript', () => {
 		expect(await readable(wrongName)).toMatch(/<input[^>]*name="confirm"[^>]*value="bobby"/);
 	});
 
-	it('make the tables scroll inside a focusable, named region', async () => {
+	it('make the tables scroll inside a focusable, named region, with labelled cells for phones', async () => {
 		const { alice } = await aliceAndBob();
 		const html = await readable(await alice.get('/admin'));
 		for (const heading of ['users-heading', 'audit-heading']) {
 			expect(html).toMatch(
 				new RegExp(
-					`<div class="table-wrap" role="region" aria-labelledby="${heading}" tabindex="0">`
+					`<div class="table-wrap[^"]*" role="region" aria-labelledby="${heading}" tabindex="0">`
 				)
 			);
 		}
+		expect(html).toContain('<td data-label="Role">admin</td>');
 	});
 });
 
