@@ -44,10 +44,7 @@ export interface SessionRecord {
 
 /** Why a session ended while its cookie lived on, to tell the person at their next request. */
 export type SessionEndReason =
-	| 'password-changed'
-	| 'signed-out-everywhere'
-	| 'ended-elsewhere'
-	| 'account-deleted';
+	'password-changed' | 'signed-out-everywhere' | 'ended-elsewhere' | 'account-deleted';
 
 const END_REASONS: readonly SessionEndReason[] = [
 	'password-changed',
