@@ -161,6 +161,7 @@ describe.each([
 		await adminPage.goto(`/admin?q=${username}`);
 		await adminPage.getByRole('link', { name: username }).click();
 		await adminPage.waitForURL('**/admin/users/**');
+		await adminPage.getByLabel(`Yes, make ${username} an admin`).check();
 		await adminPage.getByRole('button', { name: 'Make an admin' }).click();
 		await adminPage.waitForLoadState('networkidle');
 		expect(await adminPage.getByText(`${username} is now an admin.`).count()).toBe(1);

@@ -113,9 +113,9 @@ describe('profile page', () => {
 			expect(html).toContain(`Not set. <a href="/profile/edit">${link}</a>`);
 		}
 		const createdAt = (await storedUser(server, username))?.createdAt ?? '';
-		const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+		const date = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' });
 		expect(html).toContain(
-			`<time datetime="${createdAt}">${date.format(new Date(createdAt))}</time>`
+			`<time datetime="${createdAt}">${date.format(new Date(createdAt))} UTC</time>`
 		);
 	});
 
@@ -223,7 +223,7 @@ describe('change password', () => {
 			confirmPassword: NEW_PASSWORD
 		});
 		expect(response.status).toBe(303);
-		expect(response.headers.get('location')).toBe('/account');
+		expect(response.headers.get('location')).toBe('/account#main');
 		const newToken = client.cookies.get('session');
 		expect(newToken).toMatch(/^[a-z2-7]{32}$/);
 		expect(newToken).not.toBe(oldToken);
@@ -299,7 +299,7 @@ describe('sessions', () => {
 
 		const response = await client.post('/account?/endSession', { sessionId: secondId ?? '' });
 		expect(response.status).toBe(303);
-		expect(response.headers.get('location')).toBe('/account');
+		expect(response.headers.get('location')).toBe('/account#main');
 		expect(await readPage(await client.get('/account'))).toContain('Signed out of 1 session.');
 		expect(await homeStatus(second)).toBe(303);
 		expect(await homeStatus(third)).toBe(200);
@@ -331,13 +331,86 @@ describe('sessions', () => {
 		const third = await device();
 		const response = await client.post('/account?/endOtherSessions', {});
 		expect(response.status).toBe(303);
-		expect(response.headers.get('location')).toBe('/account');
+		expect(response.headers.get('location')).toBe('/account#main');
 		const html = await readPage(await client.get('/account'));
-		expect(html).toContain('Signed out of 2 other sessions.');
+		expect(html).toContain('2 other sessions signed out.');
 		expect(html).toContain('You are not signed in anywhere else.');
 		expect(await homeStatus(second)).toBe(303);
 		expect(await homeStatus(third)).toBe(303);
 		expect(await homeStatus(client)).toBe(200);
+	});
+});
+
+describe('what the account page says', () => {
+	it('says "No other sessions were signed in." when there were none to sign out', async () => {
+		const { client } = await person();
+		const change = await client.post('/account?/changePassword', {
+			currentPassword: PASSWORD,
+			newPassword: NEW_PASSWORD,
+			confirmPassword: NEW_PASSWORD
+		});
+		expect(change.status).toBe(303);
+		const html = await readPage(await client.get('/account'));
+		expect(html).toContain('Password changed. No other sessions were signed in.');
+		expect(html).not.toContain('0 other sessions');
+
+		expect((await client.post('/account?/endOtherSessions', {})).status).toBe(303);
+		expect(await readPage(await client.get('/account'))).toContain(
+			'No other sessions were signed in.'
+		);
+	});
+
+	it('tells sessions apart: browser and OS, this device, last active and signed in, in UTC until the browser takes over', async () => {
+		const { client, device } = await person(FIREFOX_LINUX);
+		await device(CHROME_WINDOWS);
+		const html = await readPage(await client.get('/account'));
+		const utc = String.raw`<time datetime="\d{4}-\d\d-\d\dT[\d:.]+Z">\d{1,2} \w{3} \d{4}, \d\d:\d\d UTC</time>`;
+		expect(html).toMatch(
+			new RegExp(
+				String.raw`<strong>Firefox on Linux</strong>\s*<span class="badge">This device</span>\s*<p class="aside">\s*Active now\s*· Signed in ${utc}`
+			)
+		);
+		expect(html).toMatch(
+			new RegExp(
+				String.raw`<strong>Chrome on Windows</strong>\s*<p class="aside">\s*Last active ${utc}\s*· Signed in ${utc}\s*· IP 127\.0\.0\.1`
+			)
+		);
+		// the session's expiry, in the same format
+		expect(html).toMatch(new RegExp(String.raw`signed out at\s*<strong>${utc}</strong>`));
+	});
+});
+
+describe('the account page without JavaScript', () => {
+	it('sends each form back to its own section', async () => {
+		const { client, device } = await person();
+		await device();
+		const html = await readPage(await client.get('/account'));
+		for (const [action, section] of [
+			['changePassword', 'change-password'],
+			['endSession', 'sessions'],
+			['endOtherSessions', 'sessions'],
+			['deleteAccount', 'delete-account']
+		]) {
+			expect(html).toContain(`action="?/${action}#${section}"`);
+			expect(html).toMatch(new RegExp(`<section[^>]*id="${section}"`));
+		}
+	});
+
+	it('keeps the confirmation box ticked when the password was wrong', async () => {
+		const { client } = await person();
+		const refused = await client.post('/account?/deleteAccount#delete-account', {
+			currentPassword: 'not the password',
+			confirm: 'yes'
+		});
+		expect(refused.status).toBe(400);
+		const html = await readPage(refused);
+		expect(html).toMatch(/<input[^>]*id="confirm-delete"[^>]*checked/);
+		expect(html).not.toContain('not the password');
+
+		const unticked = await client.post('/account?/deleteAccount', {
+			currentPassword: 'not the password'
+		});
+		expect(await readPage(unticked)).not.toMatch(/<input[^>]*id="confirm-delete"[^>]*checked/);
 	});
 });
 

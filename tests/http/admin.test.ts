@@ -6,6 +6,7 @@ import {
 	everythingWritten,
 	storedFingerprint,
 	storedSessions,
+	seedStore,
 	seedUsers,
 	storedUser,
 	storedUsers
@@ -94,13 +95,19 @@ const sha256Hex = (text: string) => createHash('sha256').update(text).digest('he
 const isSignedInAt = async (client: Client) => (await client.get('/home')).status === 200;
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The action redirects (no re-post on reload); the page it leads to shows the link once. */
 async function createResetLink(admin: Client, userId: string): Promise<string> {
-	const response = await admin.post(`/admin/users/${userId}?/createResetLink`, {});
-	expect(response.status).toBe(200);
-	const link = resetLinkIn(await response.text());
+	const response = await admin.post(`/admin/users/${userId}?/createResetLink#reset-link`, {});
+	expect(response.status).toBe(303);
+	expect(response.headers.get('location')).toBe(`/admin/users/${userId}#reset-link`);
+	expect(await response.text()).not.toContain('/reset-password/');
+	const link = resetLinkIn(await (await admin.get(`/admin/users/${userId}`)).text());
 	expect(link).toMatch(/\/reset-password\/[^/]+$/);
 	return link;
 }
+
+const setRole = (admin: Client, userId: string, role: string) =>
+	admin.post(`/admin/users/${userId}?/setRole`, { role, confirm: 'yes' });
 
 function setPassword(client: Client, link: string, password: string): Promise<Response> {
 	return client.post(new URL(link).pathname, { newPassword: password, confirmPassword: password });
@@ -141,7 +148,7 @@ describe('who may use the admin area', () => {
 	function attacks(ids: { aliceId: string; bobId: string; carolId: string }) {
 		return [
 			['/admin?/createUser', { username: 'mallory', role: 'admin' }],
-			[`/admin/users/${ids.bobId}?/setRole`, { role: 'admin' }],
+			[`/admin/users/${ids.bobId}?/setRole`, { role: 'admin', confirm: 'yes' }],
 			[`/admin/users/${ids.aliceId}?/endSessions`, {}],
 			[`/admin/users/${ids.aliceId}?/createResetLink`, {}],
 			[`/admin/users/${ids.carolId}?/deleteUser`, { confirm: 'carol' }]
@@ -264,13 +271,13 @@ describe('the users table', () => {
 		expect(first).toContain('Page 1 of 2');
 		const firstRows = tableUsernames(first);
 		expect(firstRows).toEqual(members.slice(10).reverse());
-		expect(first).toContain('href="/admin?page=2">Next</a>');
+		expect(first).toContain('href="/admin?page=2#users">Next</a>');
 		expect(first).not.toContain('>Previous</a>');
 
 		const second = await page('?page=2');
 		expect(second).toContain('Page 2 of 2');
 		expect(tableUsernames(second)).toEqual([...members.slice(0, 10).reverse(), 'alice']);
-		expect(second).toContain('href="/admin?page=1">Previous</a>');
+		expect(second).toContain('href="/admin#users">Previous</a>');
 		expect(second).not.toContain('>Next</a>');
 
 		// out-of-range pages land on the nearest real one
@@ -287,7 +294,7 @@ describe('the users table', () => {
 		const searchPage = await page('?q=member&page=2');
 		expect(searchPage).toContain('Users (60)');
 		expect(tableUsernames(searchPage)).toEqual(members.slice(0, 10).reverse());
-		expect(searchPage).toMatch(/href="\/admin\?q=member&(amp;)?page=1">Previous<\/a>/);
+		expect(searchPage).toContain('href="/admin?q=member#users">Previous</a>');
 
 		const none = await page('?q=nobody');
 		expect(none).toContain('Users (0)');
@@ -300,7 +307,7 @@ describe('the last admin', () => {
 		const { server, alice, bob, aliceId, bobId } = await aliceAndBob();
 		const before = await storedFingerprint(server, ['users']);
 		const attempts = [
-			await alice.post(`/admin/users/${aliceId}?/setRole`, { role: 'user' }),
+			await setRole(alice, aliceId, 'user'),
 			await alice.post(`/admin/users/${aliceId}?/deleteUser`, { confirm: 'alice' }),
 			await alice.post('/account?/deleteAccount', { currentPassword: PASSWORD, confirm: 'yes' })
 		];
@@ -311,16 +318,16 @@ describe('the last admin', () => {
 		expect(await storedFingerprint(server, ['users'])).toBe(before);
 		expect((await alice.get('/admin')).status).toBe(200);
 
-		const promote = await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'admin' });
+		const promote = await setRole(alice, bobId, 'admin');
 		expect(promote.status).toBe(303);
-		expect(promote.headers.get('location')).toBe(`/admin/users/${bobId}`);
-		const stepDown = await alice.post(`/admin/users/${aliceId}?/setRole`, { role: 'user' });
+		expect(promote.headers.get('location')).toBe(`/admin/users/${bobId}#main`);
+		const stepDown = await setRole(alice, aliceId, 'user');
 		expect(stepDown.status).toBe(303);
 		expect((await storedUser(server, 'alice'))?.role).toBe('user');
 		expect((await alice.get('/admin')).status).toBe(403);
 
 		// now bob is the only admin, and the same rule protects him
-		const bobStepsDown = await bob.post(`/admin/users/${bobId}?/setRole`, { role: 'user' });
+		const bobStepsDown = await setRole(bob, bobId, 'user');
 		expect(bobStepsDown.status).toBe(400);
 		expect(await bobStepsDown.text()).toContain(ONLY_ADMIN);
 		expect((await storedUser(server, 'bob'))?.role).toBe('admin');
@@ -330,18 +337,16 @@ describe('the last admin', () => {
 describe('changes to a signed-in user', () => {
 	it('applies a demotion on the demoted user’s very next request', async () => {
 		const { server, alice, bob, aliceId, bobId } = await aliceAndBob();
-		expect((await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'admin' })).status).toBe(
-			303
-		);
+		expect((await setRole(alice, bobId, 'admin')).status).toBe(303);
 		expect(hasAdminLink(await (await bob.get('/home')).text())).toBe(true);
 		expect((await bob.get('/admin')).status).toBe(200);
 
-		const unknownRole = await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'root' });
+		const unknownRole = await setRole(alice, bobId, 'root');
 		expect(unknownRole.status).toBe(400);
 		expect(await unknownRole.text()).toContain('Choose the role user or admin.');
 		expect((await storedUser(server, 'bob'))?.role).toBe('admin');
 
-		expect((await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'user' })).status).toBe(303);
+		expect((await setRole(alice, bobId, 'user')).status).toBe(303);
 		expect((await bob.get('/admin')).status).toBe(403);
 		const home = await bob.get('/home');
 		expect(home.status).toBe(200);
@@ -360,7 +365,7 @@ describe('changes to a signed-in user', () => {
 
 		const remove = await alice.post(`/admin/users/${bobId}?/deleteUser`, { confirm: 'bob' });
 		expect(remove.status).toBe(303);
-		expect(remove.headers.get('location')).toBe('/admin');
+		expect(remove.headers.get('location')).toBe('/admin#main');
 		expect(await (await alice.get('/admin')).text()).toContain('bob was deleted.');
 		expect(await storedUser(server, 'bob')).toBeUndefined();
 		expect(await sessionCount(server, bobId)).toBe(0);
@@ -379,7 +384,7 @@ describe('changes to a signed-in user', () => {
 		const bobOnPhone = await loggedIn(server, 'bob');
 		const end = await alice.post(`/admin/users/${bobId}?/endSessions`, {});
 		expect(end.status).toBe(303);
-		expect(end.headers.get('location')).toBe(`/admin/users/${bobId}`);
+		expect(end.headers.get('location')).toBe(`/admin/users/${bobId}#main`);
 		expect(await (await alice.get(`/admin/users/${bobId}`)).text()).toContain(
 			'Signed bob out of 2 sessions.'
 		);
@@ -404,7 +409,9 @@ describe('password reset links', () => {
 		const secret = link.split('.').at(-1) ?? '';
 		expect(JSON.stringify(await everythingWritten(server))).not.toContain(secret);
 		expect((await storedUser(server, 'bob'))?.passwordReset?.secretHash).toBe(sha256Hex(secret));
-		expect(await (await alice.get(`/admin/users/${bobId}`)).text()).toContain('A link is pending.');
+		expect(await (await alice.get(`/admin/users/${bobId}`)).text()).toContain(
+			'A link is pending, valid until'
+		);
 
 		const visitor = new Client(server.origin);
 		const form = await visitor.get(new URL(link).pathname);
@@ -524,10 +531,14 @@ describe('with ALLOW_SIGNUP=false', () => {
 
 		const root = await loggedIn(server, 'root');
 		const create = await root.post('/admin?/createUser', { username: ' NewBie ' });
-		expect(create.status).toBe(200);
-		const html = await create.text();
+		expect(create.status).toBe(303);
+		expect(create.headers.get('location')).toBe('/admin#create-account');
+		const html = await (await root.get('/admin')).text();
 		expect(html).toContain('Account <strong>newbie</strong> created.');
+		expect(html).toContain('valid for 30 minutes');
 		const link = resetLinkIn(html);
+		// shown once: a reload shows it no more
+		expect(await (await root.get('/admin')).text()).not.toContain(link);
 		expect((await storedUser(dataDir, 'newbie'))?.role).toBe('user');
 
 		const taken = await root.post('/admin?/createUser', { username: 'newbie' });
@@ -548,7 +559,7 @@ describe('with ALLOW_SIGNUP=false', () => {
 		expect((await newbie.get('/admin')).status).toBe(403);
 
 		const asAdmin = await root.post('/admin?/createUser', { username: 'deputy', role: 'admin' });
-		expect(asAdmin.status).toBe(200);
+		expect(asAdmin.status).toBe(303);
 		expect((await storedUser(dataDir, 'deputy'))?.role).toBe('admin');
 	});
 });
@@ -658,5 +669,178 @@ describe('the audit log', () => {
 			expect(page).toContain(`<td>${sentence}</td>`);
 		}
 		expect(page).not.toContain(NEW_PASSWORD);
+	});
+});
+
+/** The page as a reader sees it, without Svelte's hydration markers (`<!--[-->`). */
+const readable = async (response: Response) =>
+	(await response.text()).replace(/<!--[\s\S]*?-->/g, '');
+
+describe('role changes', () => {
+	it('ask for a tick in the same form, and keep the tick when refused for another reason', async () => {
+		const { server, alice, aliceId, bobId } = await aliceAndBob();
+		const page = await readable(await alice.get(`/admin/users/${bobId}`));
+		expect(page).toContain('action="?/setRole#role"');
+		expect(page).toMatch(/<input[^>]*name="confirm"[^>]*type="checkbox"[^>]*required/);
+		expect(page).toContain('Yes, make bob an admin</label>');
+
+		const before = await storedFingerprint(server, ['users']);
+		const unconfirmed = await alice.post(`/admin/users/${bobId}?/setRole`, { role: 'admin' });
+		expect(unconfirmed.status).toBe(400);
+		const html = await readable(unconfirmed);
+		expect(html).toContain('Tick the box to confirm the new role.');
+		expect(html).not.toMatch(/id="confirm-role"[^>]*checked/);
+		expect(await storedFingerprint(server, ['users'])).toBe(before);
+
+		// refused although ticked: the box comes back ticked
+		const lastAdmin = await setRole(alice, aliceId, 'user');
+		expect(lastAdmin.status).toBe(400);
+		const refusedHtml = await readable(lastAdmin);
+		expect(refusedHtml).toContain(ONLY_ADMIN);
+		expect(refusedHtml).toMatch(/<input[^>]*id="confirm-role"[^>]*checked/);
+		expect(refusedHtml).toContain('Yes, make alice a regular user (you lose the admin area)');
+
+		expect((await setRole(alice, bobId, 'admin')).status).toBe(303);
+		expect((await storedUser(server, 'bob'))?.role).toBe('admin');
+	});
+});
+
+describe('one-time links', () => {
+	it('redirect after the action, show the link once with its validity, and never put it in a URL or a readable cookie', async () => {
+		const { server, alice, bobId } = await aliceAndBob({
+			env: { PASSWORD_RESET_SECONDS: '3600' }
+		});
+		const post = await alice.post(`/admin/users/${bobId}?/createResetLink`, {});
+		expect(post.status).toBe(303);
+		const location = post.headers.get('location') ?? '';
+		expect(location).toBe(`/admin/users/${bobId}#reset-link`);
+		const cookie = [...alice.cookies.values()].join(';');
+
+		const page = await readable(await alice.get(location));
+		const link = resetLinkIn(page);
+		const secret = link.split('.').at(-1) ?? '';
+		expect(secret).toMatch(/^[a-z2-7]{32}$/);
+		expect(page).toContain('valid for 1 hour');
+		expect(page).toMatch(/valid for 1 hour \(until <time datetime="[^"]+">[^<]+ UTC<\/time>\)/);
+		expect(cookie).not.toContain(secret);
+
+		// a reload, or another admin, does not see it again
+		const reload = await readable(await alice.get(location));
+		expect(reload).not.toContain(secret);
+		expect(reload).toContain('A link is pending, valid until');
+		expect(await storedUser(server, 'bob')).toMatchObject({
+			passwordReset: { secretHash: sha256Hex(secret) }
+		});
+	});
+
+	it('is shown only to the admin who made it', async () => {
+		const { server, alice, bobId } = await aliceAndBob();
+		expect((await alice.post(`/admin/users/${bobId}?/createResetLink`, {})).status).toBe(303);
+		// bob becomes admin and signs in on alice's browser (her cookies), before the page loads
+		expect((await setRole(alice, bobId, 'admin')).status).toBe(303);
+		const bobHere = new Client(server.origin);
+		for (const [name, value] of alice.cookies)
+			if (name !== 'session') bobHere.cookies.set(name, value);
+		expect((await logIn(bobHere, 'bob', PASSWORD)).status).toBe(303);
+		expect(resetLinkIn(await (await bobHere.get(`/admin/users/${bobId}`)).text())).toBe('');
+	});
+});
+
+describe('the admin pages without JavaScript', () => {
+	it('send each form back to its own section, and keep a ticked box ticked', async () => {
+		const { alice, bobId } = await aliceAndBob();
+		const admin = await readable(await alice.get('/admin'));
+		expect(admin).toContain('action="?/createUser#create-account"');
+		expect(admin).toContain('id="create-account"');
+		const user = await readable(await alice.get(`/admin/users/${bobId}`));
+		for (const [action, section] of [
+			['setRole', 'role'],
+			['endSessions', 'sessions'],
+			['createResetLink', 'reset-link'],
+			['deleteUser', 'delete']
+		]) {
+			expect(user).toContain(`action="?/${action}#${section}"`);
+			expect(user).toContain(`id="${section}"`);
+		}
+
+		const refused = await alice.post('/admin?/createUser#create-account', {
+			username: 'no spaces allowed',
+			role: 'admin'
+		});
+		expect(refused.status).toBe(400);
+		const html = await readable(refused);
+		expect(html).toMatch(/<input[^>]*id="new-role"[^>]*checked/);
+		expect(html).toContain('value="no spaces allowed"');
+
+		const wrongName = await alice.post(`/admin/users/${bobId}?/deleteUser`, { confirm: 'bobby' });
+		expect(await readable(wrongName)).toMatch(/<input[^>]*name="confirm"[^>]*value="bobby"/);
+	});
+
+	it('make the tables scroll inside a focusable, named region, with labelled cells for phones', async () => {
+		const { alice } = await aliceAndBob();
+		const html = await readable(await alice.get('/admin'));
+		for (const heading of ['users-heading', 'audit-heading']) {
+			expect(html).toMatch(
+				new RegExp(
+					`<div class="table-wrap[^"]*" role="region" aria-labelledby="${heading}" tabindex="0">`
+				)
+			);
+		}
+		expect(html).toContain('<td data-label="Role">admin</td>');
+	});
+});
+
+describe('the activity list', () => {
+	it('pages through the trail 25 at a time, newest first, with links that work without JavaScript', async () => {
+		const store = await emptyStore();
+		await seedUsers(store, [{ username: 'alice', role: 'admin', password: PASSWORD }]);
+		const epoch = Date.parse('2026-03-01T00:00:00.000Z');
+		await seedStore(store, async (seeded) => {
+			for (let i = 0; i < 30; i++) {
+				await seeded.audit.append({
+					time: new Date(epoch + i * 60_000).toISOString(),
+					actor: `person${String(i).padStart(2, '0')}`,
+					action: 'logout',
+					target: null,
+					ip: null
+				});
+			}
+		});
+		const server = await start({ store });
+		const alice = await loggedIn(server, 'alice');
+		const signedOut = (html: string) =>
+			[...html.matchAll(/<td>(person\d\d) signed out<\/td>/g)].map((match) => match[1]);
+
+		// 31 entries: alice's sign-in, then the 30 seeded ones, newest first
+		const first = await readable(await alice.get('/admin'));
+		expect(first).toContain('<td>alice signed in</td>');
+		expect(signedOut(first)).toHaveLength(24);
+		expect(signedOut(first)[0]).toBe('person29');
+		expect(first).toContain('href="/admin?log=2#activity">Older</a>');
+		expect(first).not.toContain('>Newer</a>');
+		expect(first).toContain(
+			'<time datetime="2026-03-01T00:29:00.000Z">1 Mar 2026, 00:29 UTC</time>'
+		);
+
+		const second = await readable(await alice.get('/admin?log=2'));
+		expect(signedOut(second)).toEqual([
+			'person05',
+			'person04',
+			'person03',
+			'person02',
+			'person01',
+			'person00'
+		]);
+		expect(second).toContain('Page 2');
+		expect(second).toContain('href="/admin#activity">Newer</a>');
+		expect(second).not.toContain('>Older</a>');
+
+		// the users table keeps its own place while the trail pages
+		const both = await readable(await alice.get('/admin?q=ali&log=2'));
+		expect(both).toContain('href="/admin?q=ali#activity">Newer</a>');
+
+		const beyond = await readable(await alice.get('/admin?log=9'));
+		expect(beyond).toContain('No older entries.');
+		expect(beyond).toContain('href="/admin?log=8#activity">Newer</a>');
 	});
 });

@@ -87,13 +87,16 @@ onPostgres('two instances on one database', () => {
 		const bob = new Client(b.origin);
 		expect((await signUp(bob, 'bob', PASSWORD)).status).toBe(303);
 		const ids = Object.fromEntries((await storedUsers(a)).map((user) => [user.username, user.id]));
-		const promote = await alice.post(`/admin/users/${ids.bob}?/setRole`, { role: 'admin' });
+		const promote = await alice.post(`/admin/users/${ids.bob}?/setRole`, {
+			role: 'admin',
+			confirm: 'yes'
+		});
 		expect(promote.status).toBe(303);
 
 		for (let round = 0; round < 5; round++) {
 			const [first, second] = await Promise.all([
-				alice.post(`/admin/users/${ids.bob}?/setRole`, { role: 'user' }),
-				bob.post(`/admin/users/${ids.alice}?/setRole`, { role: 'user' })
+				alice.post(`/admin/users/${ids.bob}?/setRole`, { role: 'user', confirm: 'yes' }),
+				bob.post(`/admin/users/${ids.alice}?/setRole`, { role: 'user', confirm: 'yes' })
 			]);
 			const admins = (await storedUsers(a)).filter((user) => user.role === 'admin');
 			expect(admins).toHaveLength(1);
@@ -105,7 +108,7 @@ onPostgres('two instances on one database', () => {
 			// make the demoted one an admin again for the next round
 			const winner = admins[0]?.username === 'alice' ? alice : bob;
 			const loser = admins[0]?.username === 'alice' ? 'bob' : 'alice';
-			await winner.post(`/admin/users/${ids[loser]}?/setRole`, { role: 'admin' });
+			await winner.post(`/admin/users/${ids[loser]}?/setRole`, { role: 'admin', confirm: 'yes' });
 		}
 	});
 
@@ -118,7 +121,7 @@ onPostgres('two instances on one database', () => {
 		const bobOnB = bob.at(b.origin);
 		expect((await bobOnB.get('/admin')).status).toBe(403);
 		const ids = Object.fromEntries((await storedUsers(a)).map((user) => [user.username, user.id]));
-		await alice.post(`/admin/users/${ids.bob}?/setRole`, { role: 'admin' });
+		await alice.post(`/admin/users/${ids.bob}?/setRole`, { role: 'admin', confirm: 'yes' });
 		expect((await bobOnB.get('/admin')).status).toBe(200);
 	});
 });

@@ -238,10 +238,12 @@ describe('form actions without the right person', () => {
 		await ensureAdmin();
 		const { client, username } = await signedInUser(server());
 		const id = (await storedUser(server(), username))?.id ?? '';
-		expect((await admin.post(`/admin/users/${id}?/setRole`, { role: 'admin' })).status).toBe(303);
+		const setRole = (role: string) =>
+			admin.post(`/admin/users/${id}?/setRole`, { role, confirm: 'yes' });
+		expect((await setRole('admin')).status).toBe(303);
 		expect((await client.get('/admin')).status).toBe(200);
 
-		expect((await admin.post(`/admin/users/${id}?/setRole`, { role: 'user' })).status).toBe(303);
+		expect((await setRole('user')).status).toBe(303);
 		const response = await client.get('/admin');
 		expect(response.status).toBe(403);
 		expect(await response.text()).not.toContain(ADMIN_FULL_NAME);

@@ -25,35 +25,35 @@ import {
 import { describeUserAgent } from '$lib/user-agent';
 import type { Actions, PageServerLoad } from './$types';
 
-const plural = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+/** "No other sessions were signed in.", "1 other session signed out.", "2 other sessions ...". */
+function othersSignedOut(count: number): string {
+	if (count === 0) return 'No other sessions were signed in.';
+	return `${count} other session${count === 1 ? '' : 's'} signed out.`;
+}
 
 /** The current password, checked (and limited like a login) before a powerful action. */
 async function confirmPassword(
 	event: RequestEvent,
 	userId: string,
 	password: string,
-	form: 'changePassword' | 'deleteAccount'
+	form: 'changePassword' | 'deleteAccount',
+	refill: Record<string, string> = {}
 ) {
 	const check = await checkOwnPassword(event, userId, password);
 	switch (check.outcome) {
 		case 'right':
 			return null;
 		case 'blocked':
-			return invalidFor(form, tooManyAttempts(event, check.retryAfter), {}, {}, 429);
+			return invalidFor(form, tooManyAttempts(event, check.retryAfter), refill, {}, 429);
 		case 'busy':
-			return invalidFor(form, check.message, {}, {}, 503);
+			return invalidFor(form, check.message, refill, {}, 503);
 		case 'wrong':
-			return invalidFor(
-				form,
-				'Please correct the marked fields.',
-				{},
-				{
-					currentPassword:
-						form === 'changePassword'
-							? 'That is not your current password.'
-							: 'That is not your password.'
-				}
-			);
+			return invalidFor(form, 'Please correct the marked fields.', refill, {
+				currentPassword:
+					form === 'changePassword'
+						? 'That is not your current password.'
+						: 'That is not your password.'
+			});
 	}
 }
 
@@ -123,11 +123,8 @@ async function changePassword(event: RequestEvent) {
 		target: null,
 		ip: clientAddress(event)
 	});
-	setFlash(
-		event,
-		`Password changed. ${plural(change.otherSessionsEnded, 'other session')} signed out.`
-	);
-	redirect(303, '/account');
+	setFlash(event, `Password changed. ${othersSignedOut(change.otherSessionsEnded)}`);
+	redirect(303, '/account#main');
 }
 
 async function endSession(event: RequestEvent) {
@@ -150,7 +147,7 @@ async function endSession(event: RequestEvent) {
 		ip: clientAddress(event)
 	});
 	setFlash(event, 'Signed out of 1 session.');
-	redirect(303, '/account');
+	redirect(303, '/account#main');
 }
 
 async function endOtherSessions(event: RequestEvent) {
@@ -162,8 +159,8 @@ async function endOtherSessions(event: RequestEvent) {
 		target: null,
 		ip: clientAddress(event)
 	});
-	setFlash(event, `Signed out of ${plural(ended, 'other session')}.`);
-	redirect(303, '/account');
+	setFlash(event, othersSignedOut(ended));
+	redirect(303, '/account#main');
 }
 
 async function deleteAccount(event: RequestEvent) {
@@ -179,15 +176,23 @@ async function deleteAccount(event: RequestEvent) {
 				? { value: '' }
 				: { error: 'Tick the box to confirm that the account and its data go for good.' }
 	});
-	if (errors) return invalidFor('deleteAccount', 'Please correct the marked fields.', {}, errors);
-	const refused = await confirmPassword(event, user.id, values.currentPassword, 'deleteAccount');
+	const refill = { confirm: values.confirm };
+	if (errors)
+		return invalidFor('deleteAccount', 'Please correct the marked fields.', refill, errors);
+	const refused = await confirmPassword(
+		event,
+		user.id,
+		values.currentPassword,
+		'deleteAccount',
+		refill
+	);
 	if (refused) return refused;
 
 	try {
 		await deleteUser(user.id);
 	} catch (error) {
 		if (!(error instanceof LastAdminError)) throw error;
-		return invalidFor('deleteAccount', error.message);
+		return invalidFor('deleteAccount', error.message, refill);
 	}
 	await audit({
 		actor: user.username,

@@ -116,7 +116,7 @@ describe('changePassword action', () => {
 		const outcome = await change();
 		const { status, location, jar } = outcome;
 		expect(status).toBe(303);
-		expect(location).toBe('/account');
+		expect(location).toBe('/account#main');
 		expect(flashOf(outcome)).toBe('Password changed. 2 other sessions signed out.');
 
 		const newToken = jar.get('session')?.value ?? '';
@@ -200,8 +200,8 @@ describe('changePassword action', () => {
 			form: { currentPassword: '8 chars!', newPassword: long, confirmPassword: long },
 			locals: { user: await userOf(alice.id), session }
 		});
-		expect(second.location).toBe('/account');
-		expect(flashOf(second)).toBe('Password changed. 0 other sessions signed out.');
+		expect(second.location).toBe('/account#main');
+		expect(flashOf(second)).toBe('Password changed. No other sessions were signed in.');
 		expect(await verifyPassword((await hashOnDisk('alice')) ?? '', long)).toBe(true);
 	});
 });
@@ -210,7 +210,7 @@ describe('endSession action', () => {
 	it('ends the chosen session of this person only', async () => {
 		const outcome = await post('endSession', { sessionId: publicSessionId(laptop.session.id) });
 		expect(outcome.status).toBe(303);
-		expect(outcome.location).toBe('/account');
+		expect(outcome.location).toBe('/account#main');
 		expect(flashOf(outcome)).toBe('Signed out of 1 session.');
 		expect(await validateSessionToken(laptop.token)).toBeNull();
 		for (const kept of [current, phone, bobs])
@@ -242,8 +242,8 @@ describe('endOtherSessions action', () => {
 	it('ends every session of this person except this one', async () => {
 		const outcome = await post('endOtherSessions', {});
 		expect(outcome.status).toBe(303);
-		expect(outcome.location).toBe('/account');
-		expect(flashOf(outcome)).toBe('Signed out of 2 other sessions.');
+		expect(outcome.location).toBe('/account#main');
+		expect(flashOf(outcome)).toBe('2 other sessions signed out.');
 		expect((await validateSessionToken(current.token))?.user.id).toBe(alice.id);
 		expect(await validateSessionToken(laptop.token)).toBeNull();
 		expect(await validateSessionToken(phone.token)).toBeNull();

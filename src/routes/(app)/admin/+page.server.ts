@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { RequestEvent } from '@sveltejs/kit';
-import { createResetToken, resetPath } from '$lib/server/accounts/password-reset';
+import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { createUser as addUser, UsernameTakenError } from '$lib/server/accounts/users';
+import { takeHandover } from '$lib/server/admin/handover';
+import { handOverResetLink, resetLinkValidity } from '$lib/server/admin/reset-links';
 import { userTable } from '$lib/server/admin/user-table';
 import { audit, auditPage } from '$lib/server/audit/audit';
 import { describeAuditEntry } from '$lib/server/audit/wording';
@@ -17,12 +18,19 @@ const pageParam = (url: URL, name: string) =>
 	Number.parseInt(url.searchParams.get(name) ?? '1', 10) || 1;
 
 export const load: PageServerLoad = async (event) => {
-	requireAdmin(event);
+	const { user: admin } = requireAdmin(event);
 	const search = (event.url.searchParams.get('q') ?? '').slice(0, 100);
 	const activity = await auditPage(pageParam(event.url, 'log'), AUDIT_PER_PAGE);
+	const created = takeHandover(event, { kind: 'created', adminId: admin.id });
 	return {
 		search,
 		table: await userTable(search, pageParam(event.url, 'page')),
+		created: created && {
+			username: created.username,
+			link: created.link,
+			expiresAt: created.expiresAt
+		},
+		linkValidity: resetLinkValidity(),
 		activity: {
 			page: activity.page,
 			more: activity.more,
@@ -55,7 +63,7 @@ async function createUser(event: RequestEvent) {
 			username: 'That username is already taken.'
 		});
 	}
-	const token = await createResetToken(created.id);
+	await handOverResetLink(event, 'created', admin, created);
 	await audit({
 		actor: admin.username,
 		action: 'admin.create-user',
@@ -63,7 +71,7 @@ async function createUser(event: RequestEvent) {
 		ip: clientAddress(event),
 		detail: `role ${role}`
 	});
-	return { created: { username: created.username, link: event.url.origin + resetPath(token) } };
+	redirect(303, '/admin#create-account');
 }
 
 export const actions: Actions = { createUser };

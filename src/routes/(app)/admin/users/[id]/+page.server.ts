@@ -1,9 +1,10 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { deleteAccount } from '$lib/server/accounts/account-deletion';
 import { endAllSessions } from '$lib/server/accounts/credentials';
-import { createResetToken, resetPath } from '$lib/server/accounts/password-reset';
 import { LastAdminError, setRole as changeRole } from '$lib/server/accounts/roles';
 import { getUser } from '$lib/server/accounts/users';
+import { takeHandover } from '$lib/server/admin/handover';
+import { handOverResetLink, resetLinkValidity } from '$lib/server/admin/reset-links';
 import { audit } from '$lib/server/audit/audit';
 import { requireAdmin } from '$lib/server/auth/guards';
 import { listUserSessions } from '$lib/server/auth/sessions';
@@ -30,12 +31,14 @@ async function adminAction(event: RequestEvent, action: string) {
 			ip: clientAddress(event),
 			detail
 		});
-	return { target, record };
+	return { admin, target, record };
 }
 
 export const load: PageServerLoad = async (event) => {
-	requireAdmin(event);
+	const { user: admin } = requireAdmin(event);
 	const target = await targetOf(event);
+	const handover = takeHandover(event, { kind: 'reset', adminId: admin.id, userId: target.id });
+	const pending = target.passwordReset;
 	return {
 		target: {
 			id: target.id,
@@ -44,44 +47,60 @@ export const load: PageServerLoad = async (event) => {
 			role: target.role,
 			createdAt: target.createdAt,
 			activeSessions: (await listUserSessions(target.id)).length,
-			resetPending: target.passwordReset !== null
-		}
+			resetPendingUntil:
+				pending && Date.parse(pending.expiresAt) > Date.now() ? pending.expiresAt : null
+		},
+		isSelf: target.id === admin.id,
+		resetLink: handover && { link: handover.link, expiresAt: handover.expiresAt },
+		linkValidity: resetLinkValidity()
 	};
 };
 
+/** A role change is confirmed with a tick, in the same form, so it also works without JavaScript. */
 async function setRole(event: RequestEvent) {
 	const { target, record } = await adminAction(event, 'admin.set-role');
 	const form = await readForm(event.request);
-	const { values, problem } = readTextFields(form, ['role']);
+	const { values, problem } = readTextFields(form, ['role', 'confirm']);
 	if (problem) return invalidFor('role', problem);
 	if (values.role !== 'user' && values.role !== 'admin') {
 		return invalidFor('role', 'Choose the role user or admin.');
+	}
+	const refill = { confirm: values.confirm };
+	if (values.confirm !== 'yes') {
+		return invalidFor('role', 'Please confirm the change.', refill, {
+			confirm: 'Tick the box to confirm the new role.'
+		});
 	}
 	try {
 		await changeRole(target.id, values.role);
 	} catch (failure) {
 		if (!(failure instanceof LastAdminError)) throw failure;
-		return invalidFor('role', failure.message);
+		return invalidFor('role', failure.message, refill);
 	}
 	await record(`role ${values.role}`);
 	setFlash(event, `${target.username} is now ${values.role === 'admin' ? 'an admin' : 'a user'}.`);
-	redirect(303, `/admin/users/${target.id}`);
+	redirect(303, `/admin/users/${target.id}#main`);
 }
 
 async function endSessions(event: RequestEvent) {
 	const { target, record } = await adminAction(event, 'admin.end-sessions');
 	const ended = await endAllSessions(target.id);
 	await record();
-	setFlash(event, `Signed ${target.username} out of ${ended} session${ended === 1 ? '' : 's'}.`);
-	redirect(303, `/admin/users/${target.id}`);
+	setFlash(
+		event,
+		ended === 0
+			? `${target.username} was not signed in anywhere.`
+			: `Signed ${target.username} out of ${ended} session${ended === 1 ? '' : 's'}.`
+	);
+	redirect(303, `/admin/users/${target.id}#main`);
 }
 
-/** The link is returned once in this response and never stored in plain form. */
+/** The link is shown once on the page this redirects to, and never stored in plain form. */
 async function createResetLink(event: RequestEvent) {
-	const { target, record } = await adminAction(event, 'admin.reset-link');
-	const token = await createResetToken(target.id);
+	const { admin, target, record } = await adminAction(event, 'admin.reset-link');
+	await handOverResetLink(event, 'reset', admin, target);
 	await record();
-	return { resetLink: event.url.origin + resetPath(token) };
+	redirect(303, `/admin/users/${target.id}#reset-link`);
 }
 
 async function deleteUser(event: RequestEvent) {
@@ -93,7 +112,7 @@ async function deleteUser(event: RequestEvent) {
 		return invalidFor(
 			'delete',
 			'Type the username to confirm.',
-			{},
+			{ confirm: values.confirm },
 			{ confirm: `Type ${target.username} to confirm.` }
 		);
 	}
@@ -101,11 +120,11 @@ async function deleteUser(event: RequestEvent) {
 		await deleteAccount(target.id);
 	} catch (failure) {
 		if (!(failure instanceof LastAdminError)) throw failure;
-		return invalidFor('delete', failure.message);
+		return invalidFor('delete', failure.message, { confirm: values.confirm });
 	}
 	await record();
 	setFlash(event, `${target.username} was deleted.`);
-	redirect(303, '/admin');
+	redirect(303, '/admin#main');
 }
 
 export const actions: Actions = { setRole, endSessions, createResetLink, deleteUser };

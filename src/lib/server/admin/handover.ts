@@ -1,0 +1,65 @@
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { RequestEvent } from '@sveltejs/kit';
+import { keyFor } from '../config/secret-key';
+import { cookieName, cookieOptions } from '../http/cookies';
+
+type HandoverEvent = Pick<RequestEvent, 'cookies' | 'url'>;
+
+/** A one-time link an admin made, to show on the page the action redirects to. */
+export interface Handover {
+	kind: 'created' | 'reset';
+	/** The admin who made it: nobody else signing in on this browser sees it. */
+	adminId: string;
+	userId: string;
+	username: string;
+	link: string;
+	expiresAt: string;
+}
+
+const NAME = 'handover';
+
+/**
+ * The action redirects (so a reload cannot post again) and the next page shows the link once.
+ * The link travels in a short-lived cookie, encrypted, rather than in a URL that would end up in
+ * the history and in logs.
+ */
+export function setHandover(event: HandoverEvent, handover: Handover): void {
+	const iv = randomBytes(12);
+	const cipher = createCipheriv('aes-256-gcm', keyFor('handover'), iv);
+	const sealed = Buffer.concat([cipher.update(JSON.stringify(handover)), cipher.final()]);
+	const value = Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
+	event.cookies.set(cookieName(event.url, NAME), value, {
+		...cookieOptions(event.url),
+		maxAge: 60
+	});
+}
+
+function open(value: string): Handover | null {
+	try {
+		const bytes = Buffer.from(value, 'base64url');
+		const decipher = createDecipheriv('aes-256-gcm', keyFor('handover'), bytes.subarray(0, 12));
+		decipher.setAuthTag(bytes.subarray(12, 28));
+		const text = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
+		return JSON.parse(text.toString('utf8')) as Handover;
+	} catch {
+		return null;
+	}
+}
+
+/** The handover meant for this page and this admin, removed as it is read. */
+export function takeHandover(
+	event: HandoverEvent,
+	wanted: Pick<Handover, 'kind' | 'adminId'> & { userId?: string }
+): Handover | null {
+	const name = cookieName(event.url, NAME);
+	const value = event.cookies.get(name);
+	if (value === undefined) return null;
+	const handover = open(value);
+	const matches =
+		handover !== null &&
+		handover.kind === wanted.kind &&
+		handover.adminId === wanted.adminId &&
+		(wanted.userId === undefined || handover.userId === wanted.userId);
+	if (handover === null || matches) event.cookies.delete(name, cookieOptions(event.url));
+	return matches ? handover : null;
+}
