@@ -37,7 +37,10 @@ export function setHandover(event: HandoverEvent, handover: Handover): void {
 function open(value: string): Handover | null {
 	try {
 		const bytes = Buffer.from(value, 'base64url');
-		const decipher = createDecipheriv('aes-256-gcm', keyFor('handover'), bytes.subarray(0, 12));
+		// A full 16-byte tag only (Node accepts shorter ones unless told), whatever the length.
+		const decipher = createDecipheriv('aes-256-gcm', keyFor('handover'), bytes.subarray(0, 12), {
+			authTagLength: 16
+		});
 		decipher.setAuthTag(bytes.subarray(12, 28));
 		const text = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
 		return JSON.parse(text.toString('utf8')) as Handover;
