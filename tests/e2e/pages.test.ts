@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client, signUp } from '../helpers/client';
+import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm';
 import { startServer, type RunningServer } from '../helpers/server';
 import { storedUser } from '../helpers/stored';
 import { removeDir } from '../helpers/temp-dir';
@@ -12,9 +13,25 @@ const PASSWORD = 'plum ferry lantern';
 const SCREENSHOTS = path.resolve(process.env.SCREENSHOT_DIR ?? 'tests/screenshots');
 
 let browser: Browser;
+let llm: FakeLlm;
 let server: RunningServer;
 let memberId = '';
 let resetPath = '';
+let chatPath = '';
+
+/** The fake model echoes this, so the conversation shows what Markdown answers look like. */
+const MARKDOWN_QUESTION = [
+	'How do I **list** the users?',
+	'',
+	'1. Open a shell on the server',
+	'2. Run the `users` command:',
+	'',
+	'```sh',
+	'npm run users -- list',
+	'```',
+	'',
+	'See https://example.com/docs and <img src=x onerror=alert(1)>'
+].join('\n');
 
 /** Every page a person can reach, and who is looking at it. */
 const PAGES: Array<{ name: string; as: 'visitor' | 'member' | 'admin'; path: () => string }> = [
@@ -29,6 +46,7 @@ const PAGES: Array<{ name: string; as: 'visitor' | 'member' | 'admin'; path: () 
 	{ name: 'profile-edit', as: 'member', path: () => '/profile/edit' },
 	{ name: 'account', as: 'member', path: () => '/account' },
 	{ name: 'chat', as: 'member', path: () => '/chat' },
+	{ name: 'chat-conversation', as: 'member', path: () => chatPath },
 	{ name: 'logout', as: 'member', path: () => '/logout' },
 	{ name: 'forbidden', as: 'member', path: () => '/admin' },
 	{ name: 'admin', as: 'admin', path: () => '/admin' },
@@ -43,7 +61,8 @@ const cookies: Record<'visitor' | 'member' | 'admin', string> = {
 
 beforeAll(async () => {
 	browser = await launchBrowser();
-	server = await startServer();
+	llm = await startFakeLlm();
+	server = await startServer({ env: { LLM_BASE_URL: llm.baseUrl, LLM_MODEL: 'test-model' } });
 	const admin = new Client(server.origin);
 	await signUp(admin, 'ada', PASSWORD);
 	const member = new Client(server.origin);
@@ -54,6 +73,10 @@ beforeAll(async () => {
 		age: ''
 	});
 	await signUp(new Client(server.origin), 'linus', PASSWORD);
+	// without JavaScript the form waits for the whole answer, then goes to the new chat
+	const started = await member.post('/chat?/start', { content: MARKDOWN_QUESTION });
+	chatPath = started.headers.get('location') ?? '';
+	expect(chatPath).toMatch(/^\/chat\/[^/]+$/);
 	cookies.admin = admin.cookies.get('session') ?? '';
 	cookies.member = member.cookies.get('session') ?? '';
 	memberId = (await storedUser(server, 'grace'))?.id ?? '';
@@ -68,6 +91,7 @@ beforeAll(async () => {
 afterAll(async () => {
 	await browser.close();
 	await server.stop();
+	await llm.close();
 	await removeDir(server.dataDir);
 });
 
