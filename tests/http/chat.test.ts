@@ -336,6 +336,26 @@ describe('chat', () => {
 		expect(await form.text()).toContain('8 messages in a minute');
 	});
 
+	it('limits how many chats a person starts a minute, so a loop cannot store chats without end', async () => {
+		const client = await person();
+		const statuses: number[] = [];
+		for (let i = 0; i < 9; i++) {
+			const started = await client.post('/chat?/start', {
+				content: `limit probe ${i}`,
+				stream: '1'
+			});
+			statuses.push(started.status);
+		}
+		expect(statuses).toEqual([303, 303, 303, 303, 303, 303, 303, 303, 429]);
+		const refused = await client.post('/chat?/start', { content: 'limit probe 9', stream: '1' });
+		expect(await refused.text()).toContain('8 chats in a minute');
+		expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+		const firsts = (await readStored(server)).chats
+			.map((chat) => chat.messages[0]?.content ?? '')
+			.filter((content) => content.startsWith('limit probe'));
+		expect(firsts.sort()).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((i) => `limit probe ${i}`));
+	});
+
 	it('refuses a stream request from another site, storing nothing', async () => {
 		const client = await person();
 		const chatPath = await newChat(client);

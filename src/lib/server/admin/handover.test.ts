@@ -52,6 +52,17 @@ describe('a handed-over link', () => {
 		expect(jar.get('handover')?.options.maxAge).toBeUndefined();
 	});
 
+	it('is refused a minute after it was sealed, even if the browser kept the cookie', () => {
+		const { cookies, jar } = cookieJar();
+		const sealed = Date.parse('2026-11-23T14:05:00Z');
+		setHandover({ cookies, url }, handover, sealed);
+		const value = jar.get('handover')?.value ?? '';
+		const wanted = { kind: 'reset', adminId: 'admin-1' } as const;
+		const copy = () => cookieJar({ handover: value }).cookies;
+		expect(takeHandover({ cookies: copy(), url }, wanted, sealed + 61_000)).toBeNull();
+		expect(takeHandover({ cookies: copy(), url }, wanted, sealed + 59_000)).toEqual(handover);
+	});
+
 	it('is dropped when altered or sealed with another key', () => {
 		const { value } = afterAction();
 		const bytes = Buffer.from(value, 'base64url');

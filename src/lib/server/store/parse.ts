@@ -21,7 +21,10 @@ export function optionalText(record: Record<string, unknown>, field: string, fai
 }
 
 /** The form `toISOString()` writes: checked by pattern first, which is 5x faster at 100,000 rows. */
-const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?Z$/;
+// Ranges, not just digits: a month 13 would pass as a date here and then break every page that
+// formats it (Intl throws on an invalid Date).
+const ISO_TIMESTAMP =
+	/^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d{1,6})?Z$/;
 
 export function timestamp(record: Record<string, unknown>, field: string, fail: Fail): string {
 	const value = text(record, field, fail);

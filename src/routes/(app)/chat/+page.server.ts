@@ -2,7 +2,7 @@ import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { requireUser } from '$lib/server/auth/guards';
 import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
 import { createChat } from '$lib/server/tools/chat/chats';
-import { refuseMessage, runTurn, startTurn } from '$lib/server/tools/chat/turn';
+import { runTurn, startChat, startTurn } from '$lib/server/tools/chat/turn';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = (event) => {
@@ -19,9 +19,10 @@ async function start(event: RequestEvent) {
 	const { values, problem } = readTextFields(form, ['content', 'stream']);
 	if (problem) return invalid(problem);
 	const streamed = values.stream === '1';
-	const refusal = streamed
-		? refuseMessage(values.content)
-		: await startTurn(user.id, values.content);
+	// Without JavaScript the answer comes now, so it counts as a message too.
+	const refusal =
+		(await startChat(user.id, values.content)) ??
+		(streamed ? null : await startTurn(user.id, values.content));
 	if (refusal) {
 		if (refusal.retryAfter) event.setHeaders({ 'retry-after': String(refusal.retryAfter) });
 		return invalid(refusal.message, { content: values.content }, {}, refusal.status);

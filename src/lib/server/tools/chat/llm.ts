@@ -87,8 +87,11 @@ function parseDelta(data: string): string {
 	} catch {
 		return '';
 	}
-	if (chunk.error)
-		throw new LlmError(`the model reported an error: ${String(chunk.error.message ?? '')}`);
+	if (chunk.error) {
+		// Kept with the chat for admins: a line of it, never a whole page a server sent.
+		const message = String(chunk.error.message ?? '').slice(0, 200);
+		throw new LlmError(`the model reported an error: ${message}`);
+	}
 	const content = chunk.choices?.[0]?.delta?.content;
 	return typeof content === 'string' ? content : '';
 }

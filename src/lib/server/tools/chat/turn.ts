@@ -3,7 +3,7 @@ import { addMessage, contextOf, dropFailedAnswer, getChat } from './chats';
 import type { ChatRecord } from './collection';
 import { chatConfig } from './config';
 import { LlmError, streamAnswer, type LlmMessage } from './llm';
-import { messageRule } from './message-limit';
+import { messageRule, newChatRule } from './message-limit';
 
 export interface TurnRefusal {
 	status: 400 | 429 | 503;
@@ -41,6 +41,27 @@ export async function startTurn(
 		status: 429,
 		retryAfter: wait,
 		message: `You have sent ${requestsPerMinute} messages in a minute. Please wait ${describeWait(wait)}.`
+	};
+}
+
+/**
+ * Checks the first message of a new chat and counts the chat against the person's per-minute
+ * limit of new chats (its answer is counted as a message when it is asked for). Null when the
+ * chat may be started.
+ */
+export async function startChat(
+	userId: string,
+	content: string,
+	now = Date.now()
+): Promise<TurnRefusal | null> {
+	const refusal = refuseMessage(content);
+	if (refusal) return refusal;
+	const wait = await checkAndCount(newChatRule(), userId, now);
+	if (wait === 0) return null;
+	return {
+		status: 429,
+		retryAfter: wait,
+		message: `You have started ${chatConfig().requestsPerMinute} chats in a minute. Please wait ${describeWait(wait)}.`
 	};
 }
 

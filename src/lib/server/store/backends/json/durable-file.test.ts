@@ -87,6 +87,11 @@ describe('strict reading', () => {
 		['holds a wrong role', users({ ...alice, role: 'root' }), 'users[0]: "role" must be'],
 		['holds a bad date', users({ ...alice, createdAt: 'yesterday' }), '"createdAt" is not a date'],
 		[
+			'holds a date with month 13',
+			users({ ...alice, createdAt: '2025-13-45T00:00:00Z' }),
+			'"createdAt" is not a date'
+		],
+		[
 			'holds duplicate ids',
 			users(alice, { ...alice, username: 'bob' }),
 			'users[1]: duplicate id u1'
