@@ -681,7 +681,10 @@ describe('role changes', () => {
 		const { server, alice, aliceId, bobId } = await aliceAndBob();
 		const page = await readable(await alice.get(`/admin/users/${bobId}`));
 		expect(page).toContain('action="?/setRole#role"');
-		expect(page).toMatch(/<input[^>]*name="confirm"[^>]*type="checkbox"[^>]*required/);
+		const box = /<input[^>]*id="confirm-role"[^>]*>/.exec(page)?.[0] ?? '';
+		for (const attribute of ['name="confirm"', 'type="checkbox"', 'required']) {
+			expect(box).toContain(attribute);
+		}
 		expect(page).toContain('Yes, make bob an admin</label>');
 
 		const before = await storedFingerprint(server, ['users']);

@@ -111,6 +111,20 @@ describe('login failures', () => {
 		expect(wrongText).toContain(`value="${username}"`);
 		expect(wrongText).not.toContain('wrong password!');
 	});
+
+	it('keeps "remember me" ticked when a login is refused, and unticked when it was not', async () => {
+		const rememberBox = async (remember?: string) => {
+			const response = await new Client(server.origin).post('/login', {
+				username: uniqueName('ghost'),
+				password: 'wrong password!',
+				...(remember ? { remember } : {})
+			});
+			expect(response.status).toBe(400);
+			return /<input[^>]*id="remember"[^>]*>/.exec(await response.text())?.[0] ?? '';
+		};
+		expect(await rememberBox('on')).toContain('checked');
+		expect(await rememberBox()).not.toContain('checked');
+	});
 });
 
 describe('the warning before a pause', () => {

@@ -21,7 +21,8 @@ export const actions: Actions = {
 		const form = await readForm(event.request);
 		const { values, problem } = readTextFields(form, ['username', 'password', 'remember']);
 		if (problem) return invalid(problem);
-		const refill = { username: values.username };
+		// a ticked "remember me" stays ticked when the form comes back
+		const refill = { username: values.username, remember: values.remember };
 		const username = normalizeUsername(values.username);
 		if (username === '' || values.password === '') {
 			return invalid('Enter your username and password.', refill, {
