@@ -22,7 +22,7 @@ export const actions: Actions = {
 		const { values, problem } = readTextFields(form, ['username', 'password', 'remember']);
 		if (problem) return invalid(problem);
 		// a ticked "remember me" stays ticked when the form comes back
-		const refill = { username: values.username, remember: values.remember };
+		const refill = { username: values.username, ...(values.remember ? { remember: 'on' } : {}) };
 		const username = normalizeUsername(values.username);
 		if (username === '' || values.password === '') {
 			return invalid('Enter your username and password.', refill, {
