@@ -42,8 +42,10 @@ export async function createUser(username: string, password: string, role?: Role
 	const id = randomUUID();
 	try {
 		const record = await store().update(async (tx) => {
+			// No look-up of the name here: the unique username refuses a taken one on insert
+			// (DuplicateKeyError, below). With PostgreSQL such a read would lock the index page
+			// of the name, and concurrent signups of similar names would fail serialisation.
 			const table = tx.of(users);
-			if (await table.getBy('username', username)) throw new UsernameTakenError();
 			const created: UserRecord = {
 				id,
 				username,
