@@ -1,3 +1,4 @@
+import type { LimitRule } from '../../config';
 import { checkAndCount, describeWait } from '../../http/rate-limit';
 import { addMessage, contextOf, dropFailedAnswer, getChat } from './chats';
 import type { ChatRecord } from './collection';
@@ -24,45 +25,38 @@ export function refuseMessage(content: string): TurnRefusal | null {
 }
 
 /**
- * Checks a message that is about to go to the model, and counts it against the person's
- * per-minute limit in the same change as the check. Null when it may be sent.
+ * Checks a message, then counts it against one of the person's per-minute limits in the same
+ * change as the check. Null when it may go on; `counted` words what the limit counts.
  */
-export async function startTurn(
+async function checkAndCountMessage(
+	rule: LimitRule,
+	counted: (max: number) => string,
 	userId: string,
 	content: string,
-	now = Date.now()
+	now: number
 ): Promise<TurnRefusal | null> {
 	const refusal = refuseMessage(content);
 	if (refusal) return refusal;
-	const wait = await checkAndCount(messageRule(), userId, now);
+	const wait = await checkAndCount(rule, userId, now);
 	if (wait === 0) return null;
-	const { requestsPerMinute } = chatConfig();
 	return {
 		status: 429,
 		retryAfter: wait,
-		message: `You have sent ${requestsPerMinute} messages in a minute. Please wait ${describeWait(wait)}.`
+		message: `You have ${counted(rule.max)} in a minute. Please wait ${describeWait(wait)}.`
 	};
 }
 
+/** A message about to go to the model, counted against the messages a minute. */
+export function startTurn(userId: string, content: string, now = Date.now()) {
+	return checkAndCountMessage(messageRule(), (max) => `sent ${max} messages`, userId, content, now);
+}
+
 /**
- * Checks the first message of a new chat and counts the chat against the person's per-minute
- * limit of new chats (its answer is counted as a message when it is asked for). Null when the
- * chat may be started.
+ * The first message of a new chat, counted against the chats started a minute (its answer is
+ * counted as a message when it is asked for).
  */
-export async function startChat(
-	userId: string,
-	content: string,
-	now = Date.now()
-): Promise<TurnRefusal | null> {
-	const refusal = refuseMessage(content);
-	if (refusal) return refusal;
-	const wait = await checkAndCount(newChatRule(), userId, now);
-	if (wait === 0) return null;
-	return {
-		status: 429,
-		retryAfter: wait,
-		message: `You have started ${chatConfig().requestsPerMinute} chats in a minute. Please wait ${describeWait(wait)}.`
-	};
+export function startChat(userId: string, content: string, now = Date.now()) {
+	return checkAndCountMessage(newChatRule(), (max) => `started ${max} chats`, userId, content, now);
 }
 
 export type TurnEnd = { status: 'answered' | 'stopped' } | { status: 'failed'; error: LlmError };
