@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeBackup } from '../src/lib/server/store/backends/json/backup';
+import { ensureDirectory } from '../src/lib/server/config/directory';
+import { fileStamp, writeBackup } from '../src/lib/server/store/backends/json/backup';
 import { storeContents } from '../src/lib/server/tool';
 import { readArguments, runCommand, settings, UsageError } from './cli';
 import { runPgTool } from './pg-tools';
@@ -16,9 +17,8 @@ runCommand(USAGE, async () => {
 	if (positionals.length > 0) throw new UsageError(`Unexpected argument ${positionals[0]}`);
 	const { dataDir, databaseUrl } = settings();
 	if (databaseUrl) {
-		fs.mkdirSync(values.out, { recursive: true, mode: 0o700 });
-		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-		const file = path.resolve(values.out, `gatehouse-backup-${stamp}.dump`);
+		ensureDirectory(values.out, 'The backup folder');
+		const file = path.resolve(values.out, `gatehouse-backup-${fileStamp()}.dump`);
 		// created empty and private first: pg_dump writes into it, never a world-readable file
 		fs.writeFileSync(file, '', { mode: 0o600 });
 		runPgTool('pg_dump', databaseUrl, ['--format=custom', '--no-owner', `--file=${file}`]);

@@ -30,7 +30,6 @@ export {
 } from './records';
 export type { AuditEntry, AuditTrail, SessionWithUser, Store, StoreOptions } from './store';
 export type { Migration } from './migration';
-export { StoreOpenError } from './backends/postgres/postgres-store';
 
 /** Opens the backend the options name: PostgreSQL with a database URL, else the JSON files. */
 export async function openStore(options: StoreOptions): Promise<Store> {

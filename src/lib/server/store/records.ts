@@ -42,16 +42,15 @@ export interface SessionRecord {
 	credentialVersion: number;
 }
 
-/** Why a session ended while its cookie lived on, to tell the person at their next request. */
-export type SessionEndReason =
-	'password-changed' | 'signed-out-everywhere' | 'ended-elsewhere' | 'account-deleted';
-
-const END_REASONS: readonly SessionEndReason[] = [
+const END_REASONS = [
 	'password-changed',
 	'signed-out-everywhere',
 	'ended-elsewhere',
 	'account-deleted'
-];
+] as const;
+
+/** Why a session ended while its cookie lived on, to tell the person at their next request. */
+export type SessionEndReason = (typeof END_REASONS)[number];
 
 export interface SessionEndingRecord {
 	/** The ended session's id (the SHA-256 of its token): the cookie still carries that token. */

@@ -13,6 +13,11 @@ import { parseSnapshot, serializeSnapshot } from './snapshot-file';
 const MANIFEST = 'manifest.json';
 const FORMAT = 'gatehouse-backup/1';
 
+/** A time for a file or folder name: ISO 8601 with `:` and `.` made safe for every file system. */
+export function fileStamp(date = new Date()): string {
+	return date.toISOString().replace(/[:.]/g, '-');
+}
+
 interface Manifest {
 	format: typeof FORMAT;
 	createdAt: string;
@@ -40,10 +45,7 @@ export async function writeBackup(
 ): Promise<string> {
 	const state = await JsonStore.openReadOnly(dataDir, collections);
 	const createdAt = new Date();
-	const folder = path.join(
-		path.resolve(outDir),
-		`gatehouse-backup-${createdAt.toISOString().replace(/[:.]/g, '-')}`
-	);
+	const folder = path.join(path.resolve(outDir), `gatehouse-backup-${fileStamp(createdAt)}`);
 	ensureDirectory(folder, 'The backup folder');
 	const manifest: Manifest = { format: FORMAT, createdAt: createdAt.toISOString(), files: {} };
 	for (const collection of collections) {
@@ -117,7 +119,7 @@ export async function restoreBackup(
 	ensureDirectory(dataDir, 'DATA_DIR');
 	const lock = await lockDataDir(dataDir);
 	try {
-		const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+		const stamp = fileStamp();
 		for (const generation of await listJournals(dataDir)) {
 			const journal = path.join(dataDir, journalFileName(generation));
 			await fs.rename(journal, `${journal}.before-restore-${stamp}`);

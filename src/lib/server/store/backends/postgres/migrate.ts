@@ -9,21 +9,18 @@ const MIGRATION_LOCK = 7_466_924_300_123;
  * advisory lock: of several instances starting at once, one applies them and the others find
  * them done.
  */
-export async function migrate(sql: Sql, migrations: readonly Migration[]): Promise<string[]> {
-	return sql.begin(async (tx) => {
+export async function migrate(sql: Sql, migrations: readonly Migration[]): Promise<void> {
+	await sql.begin(async (tx) => {
 		await tx`select pg_advisory_xact_lock(${MIGRATION_LOCK})`;
 		await tx`create table if not exists gatehouse_migrations (
 			id text primary key,
 			applied_at timestamptz not null default now()
 		)`;
 		const done = new Set((await tx`select id from gatehouse_migrations`).map((row) => row.id));
-		const applied: string[] = [];
 		for (const migration of migrations) {
 			if (done.has(migration.id)) continue;
 			await tx.unsafe(migration.sql);
 			await tx`insert into gatehouse_migrations (id) values (${migration.id})`;
-			applied.push(migration.id);
 		}
-		return applied;
 	});
 }

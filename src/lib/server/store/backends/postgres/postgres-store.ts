@@ -1,4 +1,4 @@
-import postgres, { type Sql } from 'postgres';
+import postgres, { type Sql, type TransactionSql } from 'postgres';
 import type {
 	AnyCollection,
 	Collection,
@@ -28,6 +28,17 @@ const MAX_ATTEMPTS = 12;
  */
 const ACTIVITY_DELAY_MS = 1_000;
 
+/**
+ * Runs one statement on a connection or in a transaction, with our errors for the database's
+ * (a conflict, 40001/40P01, passes through unchanged, so `update` can retry it).
+ */
+function runner(sql: Sql | TransactionSql): Run {
+	return (text, parameters) =>
+		sql.unsafe(text, parameters as never[]).catch((error: unknown) => {
+			throw translate(error);
+		}) as Promise<Rows>;
+}
+
 export class StoreOpenError extends Error {
 	override name = 'StoreOpenError';
 }
@@ -54,10 +65,7 @@ export class PostgresStore implements Store {
 		this.#sql = sql;
 		this.location = withoutPassword(url);
 		this.#mappings = new Map(collections.map((c) => [c.name, new RowMapping(c)]));
-		this.#run = (text, parameters) =>
-			sql.unsafe(text, parameters as never[]).catch((error: unknown) => {
-				throw translate(error);
-			}) as Promise<Rows>;
+		this.#run = runner(sql);
 		this.audit = new AuditTable(this.#run);
 		this.#sessionLookups = new SessionLookups(this.#run, (collection) => this.#mapping(collection));
 	}
@@ -111,20 +119,17 @@ export class PostgresStore implements Store {
 		for (let attempt = 1; ; attempt++) {
 			try {
 				return (await this.#sql.begin(`isolation level ${level}`, (sql) => {
-					const run: Run = (text, parameters) =>
-						sql.unsafe(text, parameters as never[]).catch((error: unknown) => {
-							throw isRetryable(error) ? error : translate(error);
-						}) as Promise<Rows>;
+					const run = runner(sql);
 					return change(new SqlTransaction(run, (collection) => this.#mapping(collection)));
 				})) as T;
 			} catch (error) {
-				if (isRetryable(error) && attempt >= MAX_ATTEMPTS) {
+				if (!isRetryable(error)) throw translate(error);
+				if (attempt >= MAX_ATTEMPTS) {
 					throw new StoreWriteError(
 						`A change kept conflicting with others (${MAX_ATTEMPTS} attempts)`,
 						{ cause: error }
 					);
 				}
-				if (!isRetryable(error)) throw translate(error);
 				const pause = Math.random() * Math.min(200, 2 ** attempt);
 				await new Promise((resolve) => setTimeout(resolve, pause));
 			}

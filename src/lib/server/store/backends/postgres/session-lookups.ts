@@ -18,13 +18,18 @@ export class SessionLookups {
 	readonly #query: string;
 	#waiting: Map<string, Waiting[]> | null = null;
 
+	readonly #sessions: RowMapping;
+	readonly #users: RowMapping;
+
 	constructor(
 		private readonly run: Run,
-		private readonly mapping: (name: typeof sessions | typeof users) => RowMapping
+		mapping: (name: typeof sessions | typeof users) => RowMapping
 	) {
+		this.#sessions = mapping(sessions);
+		this.#users = mapping(users);
 		const select = (table: RowMapping, alias: string) =>
 			table.columns.map(({ column }) => `${alias}.${column} as ${alias}_${column}`).join(', ');
-		this.#query = `select ${select(mapping(sessions), 's')}, ${select(mapping(users), 'u')}
+		this.#query = `select ${select(this.#sessions, 's')}, ${select(this.#users, 'u')}
 			from sessions s join users u on u.id = s.user_id where s.id = any($1::text[])`;
 	}
 
@@ -48,8 +53,8 @@ export class SessionLookups {
 			const rows = await this.run(this.#query, [[...waiting.keys()]]);
 			const found = new Map<string, SessionWithUser>();
 			for (const row of rows) {
-				const session = this.mapping(sessions).fromRow(row, 's_') as SessionRecord;
-				const user = this.mapping(users).fromRow(row, 'u_') as UserRecord;
+				const session = this.#sessions.fromRow(row, 's_') as SessionRecord;
+				const user = this.#users.fromRow(row, 'u_') as UserRecord;
 				found.set(session.id, { session, user });
 			}
 			for (const [id, list] of waiting)

@@ -8,7 +8,8 @@ export type Run = (text: string, parameters: unknown[]) => Promise<Rows>;
 /**
  * One collection as a table: the same operations as the JSON backend, as SQL. Reads outside a
  * change run on the pool; inside a change they run in its transaction. Statements are plain
- * text built from the collection's own names, so the driver prepares each once.
+ * text built from the collection's own names (never from what a person typed); the values go as
+ * parameters.
  */
 export class SqlCollection implements CollectionWriter<Row, string, string> {
 	readonly #columns: string;
