@@ -30,13 +30,10 @@ const { values: options } = parseArgs({
 		store: { type: 'string', default: 'json' }
 	}
 });
-const stores: Store[] =
-	options.store === 'both'
-		? ['json', 'postgres']
-		: [options.store === 'postgres' ? 'postgres' : 'json'];
 if (!['json', 'postgres', 'both'].includes(options.store)) {
 	throw new Error(`--store is json, postgres or both, not ${options.store}`);
 }
+const stores: Store[] = options.store === 'both' ? ['json', 'postgres'] : [options.store as Store];
 const smoke = options.smoke;
 const sizes = (options.sizes ?? (smoke ? '200' : '1000,10000,100000')).split(',').map(Number);
 const seconds = Number(options.seconds ?? (smoke ? 2 : 10));

@@ -1,12 +1,13 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { hash } from '@node-rs/argon2';
 import postgres from 'postgres';
-import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
 import { ARGON2_OPTIONS } from '../src/lib/server/auth/password';
+import { generateSessionToken, sessionIdFromToken } from '../src/lib/server/auth/session-tokens';
 import { PostgresStore } from '../src/lib/server/store/backends/postgres/postgres-store';
 import type { SessionRecord, UserRecord } from '../src/lib/server/store';
+import { columnName } from '../src/lib/server/store/table-mapping';
 import { registerTools, storeContents } from '../src/lib/server/tool';
 import { installedTools } from '../src/lib/server/tools';
 
@@ -44,10 +45,10 @@ async function records(count: number) {
 			passwordReset: null,
 			credentialVersion: 0
 		});
-		const sessionToken = encodeBase32LowerCaseNoPadding(randomBytes(20));
+		const sessionToken = generateSessionToken();
 		if (i === 0) token = sessionToken;
 		sessions.push({
-			id: createHash('sha256').update(sessionToken).digest('hex'),
+			id: sessionIdFromToken(sessionToken),
 			userId: id,
 			createdAt: new Date(now).toISOString(),
 			lastActiveAt: new Date(now).toISOString(),
@@ -77,12 +78,7 @@ export async function seedFiles(dataDir: string, count: number): Promise<Seeded>
 }
 
 const snake = (row: object) =>
-	Object.fromEntries(
-		Object.entries(row).map(([key, value]) => [
-			key.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`),
-			value
-		])
-	);
+	Object.fromEntries(Object.entries(row).map(([key, value]) => [columnName(key), value]));
 
 /** Inserted into a fresh database (schema made by the app's own migrations), in bulk. */
 export async function seedDatabase(databaseUrl: string, count: number): Promise<Seeded> {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '../tests/helpers/server';
@@ -16,7 +16,6 @@ export interface Report {
 export interface BenchServer {
 	origin: string;
 	startupMs: number;
-	child: ChildProcess;
 	/** Asks the preloaded monitor: 'reset' clears the stall probe, 'report' reads everything. */
 	report(): Promise<Report>;
 	resetStalls(): Promise<void>;
@@ -80,7 +79,6 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
 	return {
 		origin,
 		startupMs,
-		child,
 		report: () => ask<Report>('report'),
 		resetStalls: () => ask<void>('reset'),
 		async stop() {

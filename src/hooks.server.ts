@@ -3,6 +3,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { identify } from '$lib/server/auth/session-handle';
 import { bodyLimit } from '$lib/server/http/body-limit';
 import { responseHeaders } from '$lib/server/http/headers';
+import { UNAVAILABLE_MESSAGE } from '$lib/server/http/unavailable';
 import { startServer } from '$lib/server/lifecycle';
 import { StoreUnavailableError, StoreWriteError } from '$lib/server/store';
 import { installedTools } from '$lib/server/tools';
@@ -24,7 +25,7 @@ export const handleError: HandleServerError = ({ error, status, message }) => {
 	}
 	if (error instanceof StoreUnavailableError) {
 		console.error(`[${errorId}] ${error.message}`);
-		return { message: 'Gatehouse is temporarily unavailable, please try again.', errorId };
+		return { message: UNAVAILABLE_MESSAGE, errorId };
 	}
 	console.error(`[${errorId}]`, error);
 	return { message: 'Something went wrong on our side.', errorId };

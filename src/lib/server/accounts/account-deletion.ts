@@ -1,6 +1,6 @@
-import { recordEndings } from '../auth/session-endings';
+import { removeSessionsOf } from '../auth/sessions';
 import { registeredTools } from '../tool';
-import { sessions, store, users } from '../store';
+import { store, users } from '../store';
 import { ensureAnotherAdmin } from './roles';
 
 /**
@@ -12,13 +12,7 @@ export async function deleteAccount(userId: string): Promise<boolean> {
 	return store().update(async (tx) => {
 		if (!(await tx.of(users).get(userId))) return false;
 		await ensureAnotherAdmin(tx, userId);
-		const ended = await tx.of(sessions).listBy('userId', userId);
-		await recordEndings(
-			tx,
-			ended.map((session) => session.id),
-			'account-deleted'
-		);
-		await tx.of(sessions).removeBy('userId', userId);
+		await removeSessionsOf(tx, userId, 'account-deleted');
 		for (const tool of registeredTools()) await tool.deleteUserData?.(tx, userId);
 		await tx.of(users).remove(userId);
 		return true;

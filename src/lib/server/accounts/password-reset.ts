@@ -29,11 +29,16 @@ export async function createResetToken(userId: string, now = Date.now()): Promis
 			...user,
 			passwordReset: {
 				secretHash: digest(secret).toString('hex'),
-				expiresAt: new Date(now + config().passwordResetSeconds * 1000).toISOString()
+				expiresAt: resetLinkExpiry(now)
 			}
 		});
 	});
 	return `${userId}.${secret}`;
+}
+
+/** When a reset link made at `now` stops working (PASSWORD_RESET_SECONDS later). */
+export function resetLinkExpiry(now: number): string {
+	return new Date(now + config().passwordResetSeconds * 1000).toISOString();
 }
 
 function parseToken(token: string): { userId: string; secret: string } | null {

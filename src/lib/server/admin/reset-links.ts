@@ -1,5 +1,5 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { createResetToken, resetPath } from '../accounts/password-reset';
+import { createResetToken, resetLinkExpiry, resetPath } from '../accounts/password-reset';
 import { config } from '../config';
 import { formatDuration } from '$lib/format';
 import { setHandover, type Handover } from './handover';
@@ -24,6 +24,6 @@ export async function handOverResetLink(
 		userId: user.id,
 		username: user.username,
 		link: event.url.origin + resetPath(token),
-		expiresAt: new Date(now + config().passwordResetSeconds * 1000).toISOString()
+		expiresAt: resetLinkExpiry(now)
 	});
 }

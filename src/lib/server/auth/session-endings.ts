@@ -13,11 +13,14 @@ export async function recordEndings(
 ): Promise<void> {
 	const writer = tx.of(sessionEndings);
 	const expiresAt = new Date(now + KEEP_MS).toISOString();
-	for (const id of sessionIds) {
-		const record = { id, reason, expiresAt };
-		if (await writer.get(id)) await writer.replace(record);
-		else await writer.insert(record);
-	}
+	// Sent together (PostgreSQL pipelines them); each id is a different record.
+	await Promise.all(
+		sessionIds.map(async (id) => {
+			const record = { id, reason, expiresAt };
+			if (await writer.get(id)) await writer.replace(record);
+			else await writer.insert(record);
+		})
+	);
 }
 
 /**

@@ -150,15 +150,30 @@ export async function endSessionsOf(
 	const writer = tx.of(sessions);
 	const keep = options.keepSessionId ? await writer.get(options.keepSessionId) : undefined;
 	const kept = keep?.userId === userId ? keep : undefined;
-	const endedIds = (await writer.listBy('userId', userId))
-		.map((session) => session.id)
-		.filter((id) => id !== kept?.id);
-	await recordEndings(tx, endedIds, options.reason);
-	const ended = (await writer.removeBy('userId', userId)) - (kept ? 1 : 0);
+	const ended = await removeSessionsOf(tx, userId, options.reason, kept?.id);
 	if (!kept) return { user, ended, kept: null };
 	const moved = { ...kept, credentialVersion: user.credentialVersion };
 	await writer.insert(moved);
 	return { user, ended, kept: moved };
+}
+
+/**
+ * Removes every session of a person (the one `keptId` names too: the caller puts it back),
+ * noting why for the login page; returns how many ended, not counting the kept one.
+ */
+export async function removeSessionsOf(
+	tx: Transaction,
+	userId: string,
+	reason: SessionEndReason,
+	keptId?: string
+): Promise<number> {
+	const writer = tx.of(sessions);
+	const endedIds = (await writer.listBy('userId', userId))
+		.map((session) => session.id)
+		.filter((id) => id !== keptId);
+	await recordEndings(tx, endedIds, reason);
+	await writer.removeBy('userId', userId);
+	return endedIds.length;
 }
 
 /** Drops expired sessions and the notes of why sessions ended; run once a minute by the server. */

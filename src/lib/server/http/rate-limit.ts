@@ -115,18 +115,25 @@ export async function checkAndCount(
 }
 
 export function describeWait(seconds: number): string {
-	if (seconds < 90) return `${seconds} seconds`;
-	return `${Math.ceil(seconds / 60)} minutes`;
+	const { count, unit } = waitIn(seconds);
+	return `${count} ${unit}s`;
 }
 
 /** "a 15-minute pause": the length of a pause as an adjective. */
 function describePause(seconds: number): string {
-	if (seconds < 90) return `${seconds}-second`;
-	return `${Math.ceil(seconds / 60)}-minute`;
+	const { count, unit } = waitIn(seconds);
+	return `${count}-${unit}`;
+}
+
+/** Seconds up to a minute and a half, whole minutes (rounded up) beyond. */
+function waitIn(seconds: number): { count: number; unit: 'second' | 'minute' } {
+	return seconds < 90
+		? { count: seconds, unit: 'second' }
+		: { count: Math.ceil(seconds / 60), unit: 'minute' };
 }
 
 /** Attempts left at which a failed one says how many remain. */
-export const WARN_WHEN_LEFT = 2;
+const WARN_WHEN_LEFT = 2;
 
 /** The sentence after a failed attempt when few are left, or null while plenty are. */
 export function fewAttemptsLeft({ left, pauseSeconds }: Remaining): string | null {

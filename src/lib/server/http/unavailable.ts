@@ -1,13 +1,14 @@
 import { error } from '@sveltejs/kit';
 import { StoreUnavailableError } from '../store';
 
-const MESSAGE = 'Gatehouse is temporarily unavailable, please try again.';
+/** What a request that needs the database gets while it cannot be reached. */
+export const UNAVAILABLE_MESSAGE = 'Gatehouse is temporarily unavailable, please try again.';
 
 function convert<T>(result: Promise<T>): Promise<T> {
 	return result.catch((failure: unknown) => {
 		if (failure instanceof StoreUnavailableError) {
 			console.error(failure.message);
-			error(503, MESSAGE);
+			error(503, UNAVAILABLE_MESSAGE);
 		}
 		throw failure;
 	});
