@@ -3,11 +3,9 @@ import { requireUser } from '$lib/server/auth/guards';
 import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
 import { createChat } from '$lib/server/tools/chat/chats';
 import { runTurn, startChat, startTurn } from '$lib/server/tools/chat/turn';
-import type { Actions, PageServerLoad } from './$types';
+import type { Actions } from './$types';
 
-export const load: PageServerLoad = (event) => {
-	requireUser(event);
-};
+// No load of its own: the chat layout's load already sends visitors to login.
 
 /**
  * A new chat with its first message. Without JavaScript this waits for the whole answer; the

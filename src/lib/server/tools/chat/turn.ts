@@ -105,23 +105,25 @@ export async function runTurn(
 			await addMessage(chat.id, { role: 'assistant', content: answer, status: 'stopped' });
 			return { status: 'stopped' };
 		}
-		const failed = { role: 'assistant', content: answer, status: 'failed' } as const;
-		await addMessage(chat.id, { ...failed, error: error.forAdmins });
-		return { status: 'failed', error };
+		return storeFailure(chat.id, answer, error);
 	} finally {
 		answers.delete(stop);
 		if (answers.size === 0) running.delete(chat.id);
 	}
 	if (answer === '') {
-		const error = new LlmError('the model sent an empty answer', ['LLM_MODEL']);
-		await addMessage(chat.id, {
-			role: 'assistant',
-			content: '',
-			status: 'failed',
-			error: error.forAdmins
-		});
-		return { status: 'failed', error };
+		return storeFailure(chat.id, '', new LlmError('the model sent an empty answer', ['LLM_MODEL']));
 	}
 	await addMessage(chat.id, { role: 'assistant', content: answer });
 	return { status: 'answered' };
+}
+
+/** Keeps a failed answer (what arrived of it) with what went wrong, for admins to read. */
+async function storeFailure(chatId: string, answer: string, error: LlmError): Promise<TurnEnd> {
+	await addMessage(chatId, {
+		role: 'assistant',
+		content: answer,
+		status: 'failed',
+		error: error.forAdmins
+	});
+	return { status: 'failed', error };
 }
