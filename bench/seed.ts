@@ -56,7 +56,8 @@ async function records(count: number) {
 			remember: true,
 			ip: '127.0.0.1',
 			userAgent: 'bench',
-			credentialVersion: 0
+			credentialVersion: 0,
+			twoStep: 'not-used'
 		});
 	}
 	return { users, sessions, seeded: { token, username: 'user0', passwordHash } };

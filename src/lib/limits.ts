@@ -12,3 +12,6 @@ export const AGE_MAX = 150;
 
 /** The chat tool: a conversation's title. */
 export const CHAT_TITLE_MAX = 80;
+
+/** Two-step sign-in: the name someone gives a passkey ("Work laptop"). */
+export const PASSKEY_NAME_MAX = 64;

@@ -159,7 +159,8 @@ describe('users set-role and delete', () => {
 			remember: false,
 			ip: '',
 			userAgent: '',
-			credentialVersion: 0
+			credentialVersion: 0,
+			twoStep: 'not-used' as const
 		});
 		const sessions = [session(ids.alice ?? ''), session(ids.bob ?? ''), session(ids.bob ?? '')];
 		await seedStore(store, (opened) =>

@@ -20,7 +20,12 @@ const getStore = useTempStore();
 const PASSWORD = 'correct horse battery';
 // The default of config/index.ts; PASSWORD_RESET_SECONDS is not set for the tests.
 const LIFETIME_MS = 1800 * 1000;
-const context = { ip: '203.0.113.7', userAgent: 'vitest', remember: false };
+const context = {
+	ip: '203.0.113.7',
+	userAgent: 'vitest',
+	remember: false,
+	twoStep: 'not-used' as const
+};
 
 let alice: User;
 let bob: User;

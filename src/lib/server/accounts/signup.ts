@@ -1,3 +1,4 @@
+import { passwordOnlyState } from '../auth/two-step/policy';
 import type { RequestEvent } from '@sveltejs/kit';
 import { audit } from '../audit/audit';
 import { HashQueueFullError } from '../auth/password';
@@ -42,7 +43,12 @@ export async function signUp(
 	});
 	try {
 		// A brand-new account is at credential version 0.
-		await signIn(event, { id: created.id, credentialVersion: 0 }, false);
+		await signIn(
+			event,
+			{ id: created.id, credentialVersion: 0 },
+			false,
+			passwordOnlyState(created.role)
+		);
 	} catch (error) {
 		// Ended or deleted in the instant since it was made: the account exists, the person logs in.
 		if (!(error instanceof CredentialsChangedError)) throw error;

@@ -1,6 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { RequestEvent } from '@sveltejs/kit';
-import { keyFor } from '../config/secret-key';
+import { sealWithTime, unsealWithTime } from '../config/sealed';
 import { cookieName, cookieOptions } from '../http/cookies';
 
 type HandoverEvent = Pick<RequestEvent, 'cookies' | 'url'>;
@@ -26,37 +25,14 @@ const LIFETIME_MS = 60_000;
  * the history and in logs.
  */
 export function setHandover(event: HandoverEvent, handover: Handover, now = Date.now()): void {
-	const iv = randomBytes(12);
-	const cipher = createCipheriv('aes-256-gcm', keyFor('handover'), iv);
-	const sealed = Buffer.concat([
-		cipher.update(JSON.stringify({ ...handover, sealedAt: now })),
-		cipher.final()
-	]);
-	const value = Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64url');
-	event.cookies.set(cookieName(event.url, NAME), value, {
+	event.cookies.set(cookieName(event.url, NAME), sealWithTime(NAME, handover, now), {
 		...cookieOptions(event.url),
 		maxAge: LIFETIME_MS / 1000
 	});
 }
 
 function open(value: string, now: number): Handover | null {
-	try {
-		const bytes = Buffer.from(value, 'base64url');
-		// A full 16-byte tag only (Node accepts shorter ones unless told), whatever the length.
-		const decipher = createDecipheriv('aes-256-gcm', keyFor('handover'), bytes.subarray(0, 12), {
-			authTagLength: 16
-		});
-		decipher.setAuthTag(bytes.subarray(12, 28));
-		const text = Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]);
-		const { sealedAt, ...handover } = JSON.parse(text.toString('utf8')) as Handover & {
-			sealedAt?: number;
-		};
-		// A copy of the cookie kept past its lifetime is refused, whatever the browser does.
-		if (typeof sealedAt !== 'number' || now - sealedAt > LIFETIME_MS) return null;
-		return handover;
-	} catch {
-		return null;
-	}
+	return unsealWithTime(NAME, value, LIFETIME_MS, now) as Handover | null;
 }
 
 /** The handover meant for this page and this admin, removed as it is read. */

@@ -14,6 +14,9 @@ import {
 	type PasswordAttempt
 } from './sign-in-limits';
 import { CredentialsChangedError } from './sessions';
+import { hasSecondFactor } from './two-step/factors';
+import type { PendingSignIn } from './two-step/pending-sign-in';
+import { passwordOnlyState } from './two-step/policy';
 
 type LoginEvent = Parameters<typeof signIn>[0] & Pick<RequestEvent, 'getClientAddress'>;
 
@@ -56,7 +59,11 @@ async function checkPassword(
 }
 
 export type LoginResult =
-	Exclude<PasswordCheck, { outcome: 'right' }> | { outcome: 'signed-in' } | { outcome: 'changed' };
+	| Exclude<PasswordCheck, { outcome: 'right' }>
+	| { outcome: 'signed-in' }
+	| { outcome: 'changed' }
+	/** The password was right; the person's second factor comes next (`/login/two-step`). */
+	| { outcome: 'second-step'; pending: PendingSignIn };
 
 /** Logs in with a username (already normalised) and password, setting the session cookie. */
 export async function logIn(
@@ -68,6 +75,10 @@ export async function logIn(
 	const ip = clientAddress(event);
 	// The user as it is before the slow check: the session is only made if it is still so after.
 	const lookup = findUserByUsername(username);
+	// Asked while the password is hashed, so a sign-in waits no longer for it.
+	const secondFactor = lookup.then((found) => (found ? hasSecondFactor(found.id) : false));
+	// Not awaited when the password is wrong: its failure then belongs to nobody.
+	secondFactor.catch(() => undefined);
 	const check = await checkPassword(username, lookup, password, ip);
 	const user = await lookup;
 	if (check.outcome !== 'right' || !user) {
@@ -78,8 +89,13 @@ export async function logIn(
 			? { outcome: 'wrong', remaining: check.attempt.ifWrong }
 			: check;
 	}
+	if (await secondFactor) {
+		await passwordRight(check.attempt);
+		const pending = { userId: user.id, credentialVersion: user.credentialVersion, remember };
+		return { outcome: 'second-step', pending };
+	}
 	// The password was right: the session, and settling the counters, are independent changes.
-	const signingIn = signIn(event, user, remember).then(
+	const signingIn = signIn(event, user, remember, passwordOnlyState(user.role)).then(
 		async () => {
 			await audit({ actor: user.username, action: 'login.success', target: null, ip });
 			return { outcome: 'signed-in' } as const;

@@ -28,6 +28,7 @@ describe('why a session ended', () => {
 			ip: '127.0.0.1',
 			userAgent: 'vitest',
 			remember: false,
+			twoStep: 'not-used',
 			currentSessionId: laptop.session.id
 		});
 		expect(await endingOf(phone.token)).toBe('password-changed');

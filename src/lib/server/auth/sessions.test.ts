@@ -30,7 +30,12 @@ const REMEMBER_ABSOLUTE = 2_592_000 * SECOND;
 /** Every session here starts at this time: the tests pass the clock, they never wait. */
 const T0 = Date.parse('2026-03-01T12:00:00.000Z');
 
-const context: SessionContext = { ip: '203.0.113.7', userAgent: 'vitest', remember: false };
+const context: SessionContext = {
+	ip: '203.0.113.7',
+	userAgent: 'vitest',
+	remember: false,
+	twoStep: 'not-used'
+};
 const remembered: SessionContext = { ...context, remember: true };
 
 let alice: User;
@@ -95,7 +100,8 @@ describe('createSession', () => {
 		const { session } = await start(alice.id, {
 			ip: '1'.repeat(100),
 			userAgent: 'u'.repeat(1000),
-			remember: false
+			remember: false,
+			twoStep: 'not-used'
 		});
 		expect(session.ip).toBe('1'.repeat(64));
 		expect(session.userAgent).toBe('u'.repeat(300));

@@ -6,6 +6,7 @@ import {
 	users,
 	type SessionEndReason,
 	type SessionRecord,
+	type SessionTwoStep,
 	type Transaction,
 	type UserRecord
 } from '../store';
@@ -19,6 +20,7 @@ export interface SessionContext {
 	ip: string;
 	userAgent: string;
 	remember: boolean;
+	twoStep: SessionTwoStep;
 }
 
 /**
@@ -57,7 +59,8 @@ export async function createSession(
 		remember: context.remember,
 		ip: context.ip.slice(0, 64),
 		userAgent: context.userAgent.slice(0, 300),
-		credentialVersion: current.credentialVersion
+		credentialVersion: current.credentialVersion,
+		twoStep: context.twoStep
 	};
 	await tx.of(sessions).insert(session);
 	return session;
@@ -97,6 +100,14 @@ export async function validateSessionToken(
 		store().recordActivity(session);
 	}
 	return { session, user: toUser(found.user), refreshed };
+}
+
+/** The person just proved a second factor (setting one up counts): their session passed it. */
+export async function markTwoStepPassed(tx: Transaction, sessionId: string): Promise<void> {
+	const session = await tx.of(sessions).get(sessionId);
+	if (session && session.twoStep !== 'passed') {
+		await tx.of(sessions).replace({ ...session, twoStep: 'passed' });
+	}
 }
 
 export async function listUserSessions(userId: string): Promise<Session[]> {

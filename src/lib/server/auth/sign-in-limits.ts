@@ -13,7 +13,7 @@ import {
 import { store } from '../store';
 
 /*
- * The abuse limits of password checks and signups, in one place. Every attempt is counted in the
+ * The abuse limits of password checks, second-step codes and signups, in one place. Every attempt is counted in the
  * same change as the check, before the slow hashing starts, so attempts sent all at once are
  * limited exactly like attempts sent one by one (and, with PostgreSQL, wherever they land).
  * Counters are always locked in the same order (the username's, then the address's).
@@ -100,6 +100,40 @@ export async function abandonSignup(attempt: SignupAttempt): Promise<void> {
 	const rule = config().limits.signupsPerIp;
 	await store().update(
 		async (tx) => takeBackHit(tx, await lockCounter(tx, rule, attempt.ip, attempt.at), attempt.at),
+		COUNTER_CHANGE
+	);
+}
+
+export interface CodeAttempt {
+	userId: string;
+	at: number;
+	ifWrong: Remaining;
+}
+
+/**
+ * Starts a second-step code check (authenticator or recovery code) for an account, counted as a
+ * wrong code until `codeRight`: guesses sent all at once are limited like guesses sent in turn.
+ */
+export async function beginCodeAttempt(
+	userId: string,
+	now = Date.now()
+): Promise<Started<CodeAttempt>> {
+	const rule = config().limits.twoStepFailuresPerUser;
+	return store().update(async (tx) => {
+		const counter = await lockCounter(tx, rule, userId, now);
+		const wait = retryAfterSeconds(counter, now);
+		if (wait > 0) return { blocked: wait };
+		await countHit(tx, counter, now);
+		return { attempt: { userId, at: now, ifWrong: remainingAfterHit(counter, now) } };
+	}, COUNTER_CHANGE);
+}
+
+/** The code was right (or never checked): the attempt stops counting. */
+export async function codeAttemptDoesNotCount(attempt: CodeAttempt): Promise<void> {
+	const rule = config().limits.twoStepFailuresPerUser;
+	await store().update(
+		async (tx) =>
+			takeBackHit(tx, await lockCounter(tx, rule, attempt.userId, attempt.at), attempt.at),
 		COUNTER_CHANGE
 	);
 }

@@ -43,7 +43,12 @@ describe.each(['json', 'postgres'] as const)('on the %s backend', (backend) => {
 		return token !== null && (await validateSessionToken(token)) !== null;
 	}
 
-	const context = { ip: '192.0.2.1', userAgent: 'test', remember: false };
+	const context = {
+		ip: '192.0.2.1',
+		userAgent: 'test',
+		remember: false,
+		twoStep: 'not-used' as const
+	};
 
 	describe('a login with the old password racing a password change', () => {
 		it('gets no working session when it finishes while the change is being saved', async () => {

@@ -25,7 +25,12 @@ export interface SignInLimits {
 	loginFailuresPerIp: LimitRule;
 	/** Signup attempts from one client address. */
 	signupsPerIp: LimitRule;
+	/** Wrong second-step codes (authenticator or recovery) for one account. */
+	twoStepFailuresPerUser: LimitRule;
 }
+
+/** Who must sign in with a second factor: nobody, admins, or every account. */
+export type TwoStepPolicy = 'off' | 'admins' | 'everyone';
 
 /** Where adapter-node listens: it reads HOST, PORT and SOCKET_PATH itself, after our start-up. */
 export interface Listen {
@@ -47,6 +52,7 @@ export interface Config {
 	/** The public URL, for links printed outside a request (the CLI's reset links). */
 	origin: string | null;
 	limits: SignInLimits;
+	requireTwoStep: TwoStepPolicy;
 	/** Signs cookies (and encrypts second factors); from SECRET_KEY, else a key file. */
 	secretKey: string | null;
 	secretKeyFile: string;
@@ -70,6 +76,11 @@ function readLimits(env: EnvReader): SignInLimits {
 			name: 'signup-ip',
 			max: env.count('SIGNUP_MAX_PER_IP', 10),
 			windowSeconds: env.seconds('SIGNUP_WINDOW_SECONDS', 3600)
+		},
+		twoStepFailuresPerUser: {
+			name: 'two-step-user',
+			max: env.count('TWO_STEP_MAX_FAILURES', 5),
+			windowSeconds: env.seconds('TWO_STEP_WINDOW_SECONDS', 900)
 		}
 	};
 }
@@ -153,6 +164,7 @@ export function readConfig(environment: Env = process.env): Config {
 		passwordResetSeconds: env.seconds('PASSWORD_RESET_SECONDS', 1800),
 		origin: readOrigin(env),
 		limits: readLimits(env),
+		requireTwoStep: env.oneOf('REQUIRE_TWO_STEP', ['off', 'admins', 'everyone'] as const, 'off'),
 		secretKey: readSecretKey(env),
 		secretKeyFile: path.resolve(env.raw('SECRET_KEY_FILE') ?? path.join(dataDir, 'secret.key')),
 		listen: readListen(env)

@@ -112,6 +112,13 @@ export interface UpdateOptions {
 	isolation?: 'serializable' | 'read-committed';
 }
 
+/** What can be read from: the store itself, or a change in progress (which sees its own writes). */
+export interface Readable {
+	of<R extends Row, U extends TextField<R>, I extends TextField<R>>(
+		collection: Collection<R, U, I>
+	): CollectionReader<R, U, I>;
+}
+
 export interface Transaction {
 	of<R extends Row, U extends TextField<R>, I extends TextField<R>>(
 		collection: Collection<R, U, I>

@@ -8,6 +8,7 @@ export type {
 	CollectionReader,
 	CollectionWriter,
 	Fail,
+	Readable,
 	Row,
 	Transaction,
 	UpdateOptions
@@ -26,8 +27,20 @@ export {
 	type PasswordReset,
 	type Role,
 	type SessionRecord,
+	type SessionTwoStep,
 	type UserRecord
 } from './records';
+export {
+	authenticators,
+	passkeys,
+	recoveryCodes,
+	webauthnChallenges,
+	type AuthenticatorRecord,
+	type ChallengePurpose,
+	type ChallengeRecord,
+	type PasskeyRecord,
+	type RecoveryCodesRecord
+} from './factor-records';
 export type { AuditEntry, AuditTrail, SessionWithUser, Store, StoreOptions } from './store';
 export type { Migration } from './migration';
 

@@ -1,4 +1,5 @@
 import type { Collection, Fail } from './collection';
+import { FACTOR_COLLECTIONS } from './factor-records';
 import { asObject, optionalText, text, timestamp, wholeNumber } from './parse';
 
 export type Role = 'user' | 'admin';
@@ -40,7 +41,18 @@ export interface SessionRecord {
 	userAgent: string;
 	/** The user's credentialVersion when the session was created. */
 	credentialVersion: number;
+	/** How the sign-in that made this session stood with second factors. */
+	twoStep: SessionTwoStep;
 }
+
+const TWO_STEP_STATES = ['not-used', 'passed', 'setup-required'] as const;
+
+/**
+ * 'passed': signed in with a second factor (or a passkey, which is both). 'not-used': a password
+ * alone, and nothing required more. 'setup-required': the operator requires a second factor this
+ * person does not have yet; the session reaches only the pages that set one up.
+ */
+export type SessionTwoStep = (typeof TWO_STEP_STATES)[number];
 
 const END_REASONS = [
 	'password-changed',
@@ -116,7 +128,11 @@ function parseSessionRecord(value: unknown, fail: Fail): SessionRecord {
 		remember: record.remember,
 		ip: optionalText(record, 'ip', fail),
 		userAgent: optionalText(record, 'userAgent', fail),
-		credentialVersion: wholeNumber(record, 'credentialVersion', 0, fail)
+		credentialVersion: wholeNumber(record, 'credentialVersion', 0, fail),
+		// Sessions made before second factors existed used a password alone.
+		twoStep:
+			TWO_STEP_STATES.find((state) => state === (record.twoStep ?? 'not-used')) ??
+			fail(`"twoStep" must be one of ${TWO_STEP_STATES.join(', ')}`)
 	};
 }
 
@@ -191,7 +207,8 @@ export const sessions: Collection<SessionRecord, never, 'userId'> = {
 			remember: 'boolean',
 			ip: 'text',
 			userAgent: 'text',
-			credentialVersion: 'integer'
+			credentialVersion: 'integer',
+			twoStep: 'text'
 		},
 		newest: 'createdAt'
 	}
@@ -226,4 +243,10 @@ export const sessionEndings: Collection<SessionEndingRecord> = {
 };
 
 /** What every Gatehouse keeps, whatever tools are installed. */
-export const CORE_COLLECTIONS = [users, sessions, limits, sessionEndings] as const;
+export const CORE_COLLECTIONS = [
+	users,
+	sessions,
+	limits,
+	sessionEndings,
+	...FACTOR_COLLECTIONS
+] as const;

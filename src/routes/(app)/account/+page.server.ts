@@ -113,7 +113,7 @@ async function changePassword(event: RequestEvent) {
 	}
 
 	const change = await setNewPassword(user.id, values.newPassword, {
-		...sessionContext(event, session.remember),
+		...sessionContext(event, session.remember, session.twoStep),
 		currentSessionId: session.id
 	});
 	setSessionCookie(event, change.token, new Date(change.session.expiresAt));

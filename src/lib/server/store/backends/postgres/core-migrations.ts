@@ -66,5 +66,47 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
 			);
 			create index session_endings_by_expiry on session_endings (expires_at);
 		`
+	},
+	{
+		// Second factors. Each row goes with its user (cascade), like sessions. A session notes
+		// whether its sign-in passed a second factor; older sessions used a password alone.
+		id: 'core-003-two-step',
+		sql: `
+			alter table sessions add column two_step text not null default 'not-used'
+				check (two_step in ('not-used', 'passed', 'setup-required'));
+
+			create table authenticators (
+				id text primary key references users (id) on delete cascade,
+				sealed_key text not null,
+				created_at timestamptz not null,
+				last_used_step bigint not null default 0
+			);
+
+			create table recovery_codes (
+				id text primary key references users (id) on delete cascade,
+				hashes jsonb not null,
+				created_at timestamptz not null
+			);
+
+			create table passkeys (
+				id text primary key,
+				user_id text not null references users (id) on delete cascade,
+				name text not null check (length(name) between 1 and 64),
+				public_key text not null,
+				counter bigint not null default 0,
+				transports jsonb not null default '[]',
+				created_at timestamptz not null,
+				last_used_at text not null default ''
+			);
+			create index passkeys_by_user on passkeys (user_id);
+
+			create table webauthn_challenges (
+				id text primary key,
+				purpose text not null check (purpose in ('register', 'sign-in')),
+				user_id text not null default '',
+				expires_at timestamptz not null
+			);
+			create index webauthn_challenges_by_expiry on webauthn_challenges (expires_at);
+		`
 	}
 ];

@@ -1,0 +1,41 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import { sealWithTime, unsealWithTime } from '../../config/sealed';
+import { cookieName, cookieOptions } from '../../http/cookies';
+
+type PendingEvent = Pick<RequestEvent, 'cookies' | 'url'>;
+
+/**
+ * A sign-in whose password was right, waiting for its second step. It is no session: nothing
+ * treats its holder as signed in. It lives in a sealed cookie (so any instance can finish it),
+ * is bound to the credentials it checked, and lasts 5 minutes.
+ */
+export interface PendingSignIn {
+	userId: string;
+	credentialVersion: number;
+	remember: boolean;
+}
+
+const NAME = 'two-step';
+export const PENDING_SIGN_IN_MS = 5 * 60_000;
+
+export function setPendingSignIn(
+	event: PendingEvent,
+	pending: PendingSignIn,
+	now = Date.now()
+): void {
+	event.cookies.set(cookieName(event.url, NAME), sealWithTime(NAME, pending, now), {
+		...cookieOptions(event.url),
+		maxAge: PENDING_SIGN_IN_MS / 1000
+	});
+}
+
+export function readPendingSignIn(event: PendingEvent, now = Date.now()): PendingSignIn | null {
+	const value = event.cookies.get(cookieName(event.url, NAME));
+	if (value === undefined) return null;
+	const pending = unsealWithTime(NAME, value, PENDING_SIGN_IN_MS, now) as PendingSignIn | null;
+	return pending && typeof pending.userId === 'string' ? pending : null;
+}
+
+export function clearPendingSignIn(event: PendingEvent): void {
+	event.cookies.delete(cookieName(event.url, NAME), cookieOptions(event.url));
+}
