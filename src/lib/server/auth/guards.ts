@@ -5,6 +5,13 @@ import type { Session } from './sessions';
 
 type GuardEvent = Pick<RequestEvent, 'locals' | 'url'>;
 
+/** Where a person sets up their second factors; the only pages open before they have one. */
+export const TWO_STEP_SETUP = '/account/two-step';
+
+function isTwoStepSetup(pathname: string): boolean {
+	return pathname === TWO_STEP_SETUP || pathname.startsWith(`${TWO_STEP_SETUP}/`);
+}
+
 /**
  * Every load and action that needs a signed-in person calls this itself: a layout's load
  * does not run for form actions, so it cannot protect them.
@@ -14,6 +21,10 @@ export function requireUser(event: GuardEvent): { user: User; session: Session }
 	if (!user || !session) {
 		const { sessionEnded, sessionExpired } = event.locals;
 		redirect(303, loginUrlFor(event.url, sessionEnded ?? (sessionExpired ? 'expired' : undefined)));
+	}
+	// Someone the operator requires a second factor of reaches nothing else until they set one up.
+	if (session.twoStep === 'setup-required' && !isTwoStepSetup(event.url.pathname)) {
+		redirect(303, TWO_STEP_SETUP);
 	}
 	return { user, session };
 }

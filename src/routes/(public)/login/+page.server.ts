@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { setPendingSignIn } from '$lib/server/auth/two-step/pending-sign-in';
 import { redirectSignedIn } from '$lib/server/auth/guards';
 import { logIn } from '$lib/server/auth/login';
 import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
@@ -10,6 +11,13 @@ import type { Actions, PageServerLoad } from './$types';
 
 /** One message for an unknown user and a wrong password, so neither reveals which it was. */
 const INCORRECT = 'Incorrect username or password';
+
+/** The second step keeps where the person was going. */
+function twoStepUrl(redirectTo: string | null): string {
+	return redirectTo === null
+		? '/login/two-step'
+		: `/login/two-step?redirectTo=${encodeURIComponent(redirectTo)}`;
+}
 
 export const load: PageServerLoad = (event) => {
 	redirectSignedIn(event);
@@ -31,10 +39,12 @@ export const actions: Actions = {
 			});
 		}
 		const result = await logIn(event, username, values.password, values.remember !== '');
-		if (result.outcome === 'signed-in') {
-			redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
-		}
+		const redirectTo = event.url.searchParams.get('redirectTo');
+		if (result.outcome === 'signed-in') redirect(303, safeRedirectTarget(redirectTo));
 		switch (result.outcome) {
+			case 'second-step':
+				setPendingSignIn(event, result.pending);
+				redirect(303, twoStepUrl(redirectTo));
 			case 'blocked':
 				return invalid(tooManyAttempts(event, result.retryAfter), refill, {}, 429);
 			case 'busy':

@@ -4,7 +4,8 @@ export const NOTICES: Record<string, string> = {
 	'password-changed': 'Your password was changed, please sign in with the new one.',
 	'signed-out-everywhere': 'You were signed out everywhere, please sign in again.',
 	'ended-elsewhere': 'This session was signed out from another device, please sign in again.',
-	'account-deleted': 'This account was deleted.'
+	'account-deleted': 'This account was deleted.',
+	'two-step-expired': 'The second step took longer than 5 minutes, please sign in again.'
 };
 
 export function noticeFor(reason: string | null): string | null {
