@@ -7,7 +7,6 @@ import {
 import { LastAdminError } from '$lib/server/accounts/roles';
 import { audit } from '$lib/server/audit/audit';
 import { requireUser } from '$lib/server/auth/guards';
-import { checkOwnPassword } from '$lib/server/auth/login';
 import { clearSessionCookies, setSessionCookie } from '$lib/server/auth/session-cookie';
 import { absoluteExpiry } from '$lib/server/auth/session-expiry';
 import { publicSessionId } from '$lib/server/auth/session-tokens';
@@ -16,45 +15,27 @@ import { sessionContext } from '$lib/server/auth/sign-in';
 import { clientAddress } from '$lib/server/http/client-address';
 import { setFlash } from '$lib/server/http/flash';
 import { invalidFor, readForm, readTextFields } from '$lib/server/http/forms';
-import { tooManyAttempts } from '$lib/server/http/rate-limit';
 import {
 	fieldErrors,
 	validateConfirmation,
 	validateNewPassword
 } from '$lib/server/http/validation';
 import { describeUserAgent } from '$lib/user-agent';
+import { confirmPassword } from './confirm-password';
+import { factorsOf } from '$lib/server/auth/two-step/factors';
+import { twoStepRequiredFor } from '$lib/server/auth/two-step/policy';
+import {
+	newRecoveryCodes,
+	removePasskey,
+	renamePasskey,
+	switchOffAuthenticator
+} from './two-step-actions';
 import type { Actions, PageServerLoad } from './$types';
 
 /** "No other sessions were signed in.", "1 other session signed out.", "2 other sessions ...". */
 function othersSignedOut(count: number): string {
 	if (count === 0) return 'No other sessions were signed in.';
 	return `${count} other session${count === 1 ? '' : 's'} signed out.`;
-}
-
-/** The current password, checked (and limited like a login) before a powerful action. */
-async function confirmPassword(
-	event: RequestEvent,
-	userId: string,
-	password: string,
-	form: 'changePassword' | 'deleteAccount',
-	refill: Record<string, string> = {}
-) {
-	const check = await checkOwnPassword(event, userId, password);
-	switch (check.outcome) {
-		case 'right':
-			return null;
-		case 'blocked':
-			return invalidFor(form, tooManyAttempts(event, check.retryAfter), refill, {}, 429);
-		case 'busy':
-			return invalidFor(form, check.message, refill, {}, 503);
-		case 'wrong':
-			return invalidFor(form, 'Please correct the marked fields.', refill, {
-				currentPassword:
-					form === 'changePassword'
-						? 'That is not your current password.'
-						: 'That is not your password.'
-			});
-	}
 }
 
 export const load: PageServerLoad = async (event) => {
@@ -75,6 +56,7 @@ export const load: PageServerLoad = async (event) => {
 		);
 	return {
 		username: user.username,
+		twoStep: { ...(await factorsOf(user.id)), required: twoStepRequiredFor(user.role) },
 		sessions,
 		expiry: {
 			idle: current.expiresAt,
@@ -209,5 +191,9 @@ export const actions: Actions = {
 	changePassword,
 	endSession,
 	endOtherSessions,
+	switchOffAuthenticator,
+	newRecoveryCodes,
+	renamePasskey,
+	removePasskey,
 	deleteAccount
 };

@@ -14,6 +14,22 @@ const KEY_PURPOSE = 'totp-key';
 const SETUP_COOKIE = 'totp-setup';
 const SETUP_LIFETIME_MS = 15 * 60_000;
 
+/** The key shown to this person on the setup page, while it lasts. */
+export function keyBeingSetUp(
+	event: SetupEvent,
+	userId: string,
+	now = Date.now()
+): Uint8Array | null {
+	const value = event.cookies.get(cookieName(event.url, SETUP_COOKIE));
+	if (value === undefined) return null;
+	const pending = unsealWithTime(SETUP_COOKIE, value, SETUP_LIFETIME_MS, now) as {
+		userId?: string;
+		key?: string;
+	} | null;
+	if (pending?.userId !== userId || typeof pending.key !== 'string') return null;
+	return new Uint8Array(Buffer.from(pending.key, 'base64url'));
+}
+
 /**
  * The key this person is setting up: the one already on its way (so a reload shows the same QR
  * code), or a new one.
@@ -23,21 +39,11 @@ export function authenticatorSetupKey(
 	userId: string,
 	now = Date.now()
 ): Uint8Array {
-	const name = cookieName(event.url, SETUP_COOKIE);
-	const value = event.cookies.get(name);
-	const pending =
-		value === undefined
-			? null
-			: (unsealWithTime(SETUP_COOKIE, value, SETUP_LIFETIME_MS, now) as {
-					userId?: string;
-					key?: string;
-				} | null);
-	if (pending?.userId === userId && typeof pending.key === 'string') {
-		return new Uint8Array(Buffer.from(pending.key, 'base64url'));
-	}
+	const existing = keyBeingSetUp(event, userId, now);
+	if (existing) return existing;
 	const key = newTotpKey();
 	event.cookies.set(
-		name,
+		cookieName(event.url, SETUP_COOKIE),
 		sealWithTime(SETUP_COOKIE, { userId, key: Buffer.from(key).toString('base64url') }, now),
 		{ ...cookieOptions(event.url), maxAge: SETUP_LIFETIME_MS / 1000 }
 	);

@@ -1,0 +1,92 @@
+import { redirect } from '@sveltejs/kit';
+import { renderSVG } from 'uqr';
+import { audit } from '$lib/server/audit/audit';
+import { requireUser } from '$lib/server/auth/guards';
+import { markTwoStepPassed } from '$lib/server/auth/sessions';
+import {
+	authenticatorSetupKey,
+	endAuthenticatorSetup,
+	keyBeingSetUp,
+	switchOnAuthenticator
+} from '$lib/server/auth/two-step/authenticator';
+import { showRecoveryCodesOnce } from '$lib/server/auth/two-step/codes-handover';
+import { factorsOf } from '$lib/server/auth/two-step/factors';
+import { manualEntryKey, totpKeyUri } from '$lib/server/auth/two-step/totp';
+import { clientAddress } from '$lib/server/http/client-address';
+import { setFlash } from '$lib/server/http/flash';
+import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
+import { store } from '$lib/server/store';
+import type { Actions, PageServerLoad } from './$types';
+
+const ISSUER = 'Gatehouse';
+
+export const load: PageServerLoad = async (event) => {
+	const { user } = requireUser(event);
+	if ((await factorsOf(user.id)).authenticator) {
+		setFlash(event, 'The authenticator app is already on.');
+		redirect(303, '/account#two-step');
+	}
+	const key = authenticatorSetupKey(event, user.id);
+	// The account's name in the app says which Gatehouse it is for, with the host.
+	const uri = totpKeyUri(ISSUER, `${user.username}@${event.url.host}`, key);
+	return {
+		// Drawn on the server (no script), so the page works without JavaScript.
+		qrCode: renderSVG(uri, { border: 2 }),
+		manualKey: manualEntryKey(key),
+		uri
+	};
+};
+
+export const actions: Actions = {
+	switchOn: async (event) => {
+		const { user, session } = requireUser(event);
+		const { values, problem } = readTextFields(await readForm(event.request), ['code']);
+		if (problem) return invalid(problem);
+		const key = keyBeingSetUp(event, user.id);
+		if (!key) {
+			return invalid(
+				'The setup took too long and a new key was made: scan the QR code again, then enter its code.'
+			);
+		}
+		const code = values.code.replace(/\s/g, '');
+		if (!/^\d{6}$/.test(code)) {
+			return invalid(
+				'Enter the 6-digit code your app shows.',
+				{},
+				{ code: 'The code is 6 digits.' }
+			);
+		}
+		const result = await store().update(async (tx) => {
+			const switched = await switchOnAuthenticator(tx, user.id, key, code);
+			// Typing a right code proves the factor: this session has passed it.
+			if (switched.outcome === 'on') await markTwoStepPassed(tx, session.id);
+			return switched;
+		});
+		if (result.outcome === 'wrong-code') {
+			return invalid(
+				'That code is not right. Check that the phone’s clock is set automatically, then enter the code the app shows now.',
+				{},
+				{ code: 'Check the code.' }
+			);
+		}
+		endAuthenticatorSetup(event);
+		if (result.outcome === 'already-on') {
+			setFlash(event, 'The authenticator app is already on.');
+			redirect(303, '/account#two-step');
+		}
+		const ip = clientAddress(event);
+		await audit({ actor: user.username, action: 'two-step.authenticator-added', target: null, ip });
+		if (result.recoveryCodes) {
+			await audit({
+				actor: user.username,
+				action: 'two-step.recovery-codes-created',
+				target: null,
+				ip
+			});
+			showRecoveryCodesOnce(event, user.id, result.recoveryCodes);
+			redirect(303, '/account/two-step/recovery-codes');
+		}
+		setFlash(event, 'The authenticator app is on.');
+		redirect(303, '/account#two-step');
+	}
+};
