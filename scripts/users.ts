@@ -1,6 +1,7 @@
 import { deleteAccount } from '../src/lib/server/accounts/account-deletion';
 import { createResetToken, resetPath } from '../src/lib/server/accounts/password-reset';
 import { setRole } from '../src/lib/server/accounts/roles';
+import { resetTwoStep } from '../src/lib/server/admin/two-step-reset';
 import { createUser, findUserByUsername, listUsers } from '../src/lib/server/accounts/users';
 import { audit } from '../src/lib/server/audit/audit';
 import { config } from '../src/lib/server/config';
@@ -19,6 +20,8 @@ list needs the server stopped):
   set-role <username> <user|admin>      Change a user's role.
   reset-password <username>             Print a one-time link to set a new password
          [--origin https://host]        (the link's origin: --origin, else ORIGIN).
+  reset-two-step <username>             Remove a user's second factors and recovery codes
+                                        (a lost phone) and sign them out everywhere.
   delete <username>                     Delete a user, their sessions and their data.`;
 
 function originOption(raw: string | undefined): string | null {
@@ -142,6 +145,24 @@ runCommand(USAGE, async () => {
 				}
 			});
 		}
+
+		case 'reset-two-step':
+			expectArgs(1);
+			return withStore(async () => {
+				const user = await existingUser(args[0]);
+				const reset = await resetTwoStep(user.id);
+				if (!reset) throw new UsageError(`No user ${user.username}`);
+				await record(
+					'reset-two-step',
+					user.username,
+					`${reset.factors} factors, ${reset.sessions} sessions`
+				);
+				console.log(
+					reset.factors === 0
+						? `${user.username} had no second factor; signed out of ${reset.sessions} session(s).`
+						: `Removed ${user.username}'s ${reset.factors} second factor(s) and recovery codes; signed out of ${reset.sessions} session(s).`
+				);
+			});
 
 		case 'delete':
 			expectArgs(1);

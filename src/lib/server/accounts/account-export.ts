@@ -1,5 +1,6 @@
 import { describeUserAgent } from '$lib/user-agent';
 import { listUserSessions } from '../auth/sessions';
+import { factorsOf } from '../auth/two-step/factors';
 import { registeredTools } from '../tool';
 import type { User } from './users';
 
@@ -28,6 +29,16 @@ export async function exportAccount(user: User, currentSessionId: string) {
 			device: describeUserAgent(session.userAgent),
 			userAgent: session.userAgent,
 			ip: session.ip
+		})),
+		// Names and dates only: keys, public keys and code hashes stay out of the file.
+		twoStep: await factorsOf(user.id).then(({ authenticator, passkeys, recoveryCodesLeft }) => ({
+			authenticatorApp: authenticator && { addedAt: authenticator.createdAt },
+			passkeys: passkeys.map(({ name, createdAt, lastUsedAt }) => ({
+				name,
+				addedAt: createdAt,
+				lastUsedAt: lastUsedAt || null
+			})),
+			recoveryCodesLeft
 		})),
 		...tools
 	};

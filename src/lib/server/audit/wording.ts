@@ -2,11 +2,15 @@ import type { AuditEntry } from '../store';
 
 type Words = (actor: string, target: string, entry: AuditEntry) => string;
 
+/** "a passkey", "an authenticator app", "a recovery code". */
+const withArticle = (what: string) => (/^[aeiou]/.test(what) ? `an ${what}` : `a ${what}`);
+
 const role = (entry: AuditEntry) => (entry.detail === 'role admin' ? 'an admin' : 'a user');
 
 /** How each action reads on the admin page; `actor` is already "The command line" for `cli`. */
 const WORDS: Record<string, Words> = {
-	'login.success': (actor) => `${actor} signed in`,
+	'login.success': (actor, _, entry) =>
+		`${actor} signed in${entry.detail ? ` with ${withArticle(entry.detail)}` : ''}`,
 	'login.failure': (actor) => `Failed sign-in as ${actor}`,
 	logout: (actor) => `${actor} signed out`,
 	'account.signup': (actor, _, entry) =>
@@ -20,7 +24,22 @@ const WORDS: Record<string, Words> = {
 	'admin.set-role': (actor, target, entry) => `${actor} made ${target} ${role(entry)}`,
 	'admin.end-sessions': (actor, target) => `${actor} signed ${target} out everywhere`,
 	'admin.reset-link': (actor, target) => `${actor} made a password reset link for ${target}`,
-	'admin.delete-user': (actor, target) => `${actor} deleted ${target}`
+	'admin.delete-user': (actor, target) => `${actor} deleted ${target}`,
+	'admin.reset-two-step': (actor, target) =>
+		`${actor} removed the second factors of ${target} and signed them out`,
+	'login.passkey-refused': (actor) => `Refused passkey sign-in${actor ? ` (${actor})` : ''}`,
+	'two-step.wrong-code': (actor, _, entry) => `Wrong ${entry.detail ?? 'code'} for ${actor}`,
+	'two-step.recovery-code-used': (actor, _, entry) =>
+		`${actor} signed in with a recovery code${entry.detail ? ` (${entry.detail})` : ''}`,
+	'two-step.recovery-codes-created': (actor) => `${actor} created new recovery codes`,
+	'two-step.authenticator-added': (actor) => `${actor} switched on an authenticator app`,
+	'two-step.authenticator-removed': (actor) => `${actor} switched off their authenticator app`,
+	'two-step.passkey-added': (actor, _, entry) =>
+		`${actor} added a passkey${entry.detail ? ` ("${entry.detail}")` : ''}`,
+	'two-step.passkey-renamed': (actor, _, entry) =>
+		`${actor} renamed a passkey${entry.detail ? ` to "${entry.detail}"` : ''}`,
+	'two-step.passkey-removed': (actor, _, entry) =>
+		`${actor} removed a passkey${entry.detail ? ` ("${entry.detail}")` : ''}`
 };
 
 /** A sentence a person understands, for an action id like `admin.set-role`. */

@@ -7,6 +7,7 @@ import { userTable } from '$lib/server/admin/user-table';
 import { audit, auditPage } from '$lib/server/audit/audit';
 import { describeAuditEntry } from '$lib/server/audit/wording';
 import { requireAdmin } from '$lib/server/auth/guards';
+import { hasSecondFactor } from '$lib/server/auth/two-step/factors';
 import { clientAddress } from '$lib/server/http/client-address';
 import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
 import { validateUsername } from '$lib/server/http/validation';
@@ -23,6 +24,8 @@ export const load: PageServerLoad = async (event) => {
 	const activity = await auditPage(pageParam(event.url, 'log'), AUDIT_PER_PAGE);
 	const created = takeHandover(event, { kind: 'created', adminId: admin.id });
 	return {
+		// A calm reminder, not a lock: the operator decides with REQUIRE_TWO_STEP.
+		remindTwoStep: !(await hasSecondFactor(admin.id)),
 		search,
 		table: await userTable(search, pageParam(event.url, 'page')),
 		created: created && {

@@ -4,10 +4,12 @@ import { endAllSessions } from '$lib/server/accounts/credentials';
 import { LastAdminError, setRole as changeRole } from '$lib/server/accounts/roles';
 import { getUser } from '$lib/server/accounts/users';
 import { takeHandover } from '$lib/server/admin/handover';
+import { resetTwoStep as removeFactors } from '$lib/server/admin/two-step-reset';
 import { handOverResetLink, resetLinkValidity } from '$lib/server/admin/reset-links';
 import { audit } from '$lib/server/audit/audit';
 import { requireAdmin } from '$lib/server/auth/guards';
 import { listUserSessions } from '$lib/server/auth/sessions';
+import { factorsOf } from '$lib/server/auth/two-step/factors';
 import { clientAddress } from '$lib/server/http/client-address';
 import { setFlash } from '$lib/server/http/flash';
 import { invalidFor, readForm, readTextFields } from '$lib/server/http/forms';
@@ -47,6 +49,7 @@ export const load: PageServerLoad = async (event) => {
 			role: target.role,
 			createdAt: target.createdAt,
 			activeSessions: (await listUserSessions(target.id)).length,
+			twoStep: await factorsOf(target.id),
 			resetPendingUntil:
 				pending && Date.parse(pending.expiresAt) > Date.now() ? pending.expiresAt : null
 		},
@@ -95,6 +98,19 @@ async function endSessions(event: RequestEvent) {
 	redirect(303, `/admin/users/${target.id}#main`);
 }
 
+/** For someone who lost their phone: every factor goes, and so do their sessions. */
+async function resetTwoStep(event: RequestEvent) {
+	const { target, record } = await adminAction(event, 'admin.reset-two-step');
+	const reset = await removeFactors(target.id);
+	if (!reset) error(404, 'No such user.');
+	await record(`${reset.factors} factors, ${reset.sessions} sessions`);
+	setFlash(
+		event,
+		`Removed ${target.username}'s second factors and recovery codes, and signed them out everywhere.`
+	);
+	redirect(303, `/admin/users/${target.id}#two-step`);
+}
+
 /** The link is shown once on the page this redirects to, and never stored in plain form. */
 async function createResetLink(event: RequestEvent) {
 	const { admin, target, record } = await adminAction(event, 'admin.reset-link');
@@ -127,4 +143,10 @@ async function deleteUser(event: RequestEvent) {
 	redirect(303, '/admin#main');
 }
 
-export const actions: Actions = { setRole, endSessions, createResetLink, deleteUser };
+export const actions: Actions = {
+	setRole,
+	endSessions,
+	resetTwoStep,
+	createResetLink,
+	deleteUser
+};
