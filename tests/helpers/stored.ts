@@ -6,11 +6,18 @@ import { hashPassword } from '../../src/lib/server/auth/password';
 import { JsonStore } from '../../src/lib/server/store/backends/json/json-store';
 import { PostgresStore } from '../../src/lib/server/store/backends/postgres/postgres-store';
 import {
+	authenticators,
+	CORE_COLLECTIONS,
 	limits,
+	passkeys,
+	recoveryCodes,
 	sessionEndings,
 	sessions,
 	users,
 	type AuditEntry,
+	type AuthenticatorRecord,
+	type PasskeyRecord,
+	type RecoveryCodesRecord,
 	type Collection,
 	type Row,
 	type LimitRecord,
@@ -29,7 +36,7 @@ import type { StoreLocation } from './backend';
 /** Where data lives: a running server, a store location, or (JSON backend) a data directory. */
 export type Where = { store: StoreLocation } | StoreLocation | string;
 
-const COLLECTIONS = [users, sessions, limits, sessionEndings, chats];
+const COLLECTIONS = [...CORE_COLLECTIONS, chats];
 
 function locationOf(where: Where): StoreLocation {
 	if (typeof where === 'string') return { dataDir: where, databaseUrl: null };
@@ -68,6 +75,9 @@ export interface StoredState {
 	limits: LimitRecord[];
 	sessionEndings: SessionEndingRecord[];
 	chats: ChatRecord[];
+	authenticators: AuthenticatorRecord[];
+	recoveryCodes: RecoveryCodesRecord[];
+	passkeys: PasskeyRecord[];
 }
 
 /** What the store holds now. */
@@ -77,7 +87,10 @@ export function readStored(where: Where): Promise<StoredState> {
 		sessions: (await all(store, sessions as Collection<SessionRecord, never, never>)).sort(byId),
 		limits: (await all(store, limits)).sort(byId),
 		sessionEndings: (await all(store, sessionEndings)).sort(byId),
-		chats: (await all(store, chats as Collection<ChatRecord, never, never>)).sort(byId)
+		chats: (await all(store, chats as Collection<ChatRecord, never, never>)).sort(byId),
+		authenticators: (await all(store, authenticators)).sort(byId),
+		recoveryCodes: (await all(store, recoveryCodes)).sort(byId),
+		passkeys: (await all(store, passkeys as Collection<PasskeyRecord, never, never>)).sort(byId)
 	}));
 }
 
