@@ -234,6 +234,13 @@ describe('signing in with a second step', () => {
 	});
 });
 
+describe('admins', () => {
+	it('get a calm reminder on /admin while they have no second factor', async () => {
+		const page = await text(await admin.get('/admin'));
+		expect(page).toContain('Your admin account signs in with a password alone');
+	});
+});
+
 describe('turning factors off', () => {
 	it('needs the current password to switch the app off, which also voids the recovery codes', async () => {
 		const { username, client } = await personWithApp();
@@ -310,5 +317,61 @@ describe('the operator command', () => {
 		const login = await logIn(new Client(server.origin), username, PASSWORD);
 		expect(login.headers.get('location')).toBe('/home');
 		expect(await auditText(server)).toContain('"cli.reset-two-step"');
+	});
+});
+
+describe('REQUIRE_TWO_STEP', () => {
+	let strict: RunningServer;
+
+	beforeAll(async () => {
+		strict = await startServer({
+			env: { SIGNUP_MAX_PER_IP: '1000', REQUIRE_TWO_STEP: 'everyone' }
+		});
+	});
+
+	afterAll(async () => {
+		await strict.stop();
+		await removeDir(strict.dataDir);
+	});
+
+	it('sends someone without a factor to set one up, and lets them reach nothing else until then', async () => {
+		const client = new Client(strict.origin);
+		const username = uniqueName();
+		expect((await signUp(client, username, PASSWORD)).status).toBe(303);
+		for (const path of ['/home', '/account', '/profile', '/chat', '/account/export']) {
+			const response = await client.get(path);
+			expect(response.status, path).toBe(303);
+			expect(response.headers.get('location'), path).toBe('/account/two-step');
+		}
+		const data = await (await client.get('/account/__data.json')).text();
+		expect(data).toContain('"type":"redirect"');
+		expect(data).toContain('/account/two-step');
+		const action = await client.post('/profile/edit', { fullName: 'Skipped the setup' });
+		expect(action.status).toBe(303);
+		expect((await storedUser(strict, username))?.fullName).toBe('');
+		expect(await text(await client.get('/account/two-step'))).toContain(
+			'Your team requires a second factor'
+		);
+
+		const page = await text(await client.get('/account/two-step/authenticator'));
+		const key = (/aria-label="Setup key"[^>]*>([A-Z2-7 ]+)</.exec(page)?.[1] ?? '').replace(
+			/ /g,
+			''
+		);
+		const switched = await client.post('/account/two-step/authenticator?/switchOn', {
+			code: codeFor(key)
+		});
+		expect(switched.status).toBe(303);
+		expect((await client.get('/home')).status).toBe(200);
+		expect((await client.get('/account')).status).toBe(200);
+
+		// The last factor of someone who must have one cannot be switched off.
+		const off = await client.post('/account?/switchOffAuthenticator', {
+			currentPassword: PASSWORD
+		});
+		expect(off.status).toBe(400);
+		expect(await text(off)).toContain('Your team requires a second factor');
+		const user = await storedUser(strict, username);
+		expect((await readStored(strict)).authenticators.some((a) => a.id === user?.id)).toBe(true);
 	});
 });
