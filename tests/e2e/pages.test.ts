@@ -1,3 +1,4 @@
+import { Secret, TOTP } from 'otpauth';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -34,7 +35,9 @@ const MARKDOWN_QUESTION = [
 ].join('\n');
 
 /** Every page a person can reach, and who is looking at it. */
-const PAGES: Array<{ name: string; as: 'visitor' | 'member' | 'admin'; path: () => string }> = [
+type Who = 'visitor' | 'member' | 'admin' | 'second-step';
+
+const PAGES: Array<{ name: string; as: Who; path: () => string }> = [
 	{ name: 'welcome', as: 'visitor', path: () => '/' },
 	{ name: 'login', as: 'visitor', path: () => '/login' },
 	{ name: 'signup', as: 'visitor', path: () => '/signup' },
@@ -45,6 +48,10 @@ const PAGES: Array<{ name: string; as: 'visitor' | 'member' | 'admin'; path: () 
 	{ name: 'profile', as: 'member', path: () => '/profile' },
 	{ name: 'profile-edit', as: 'member', path: () => '/profile/edit' },
 	{ name: 'account', as: 'member', path: () => '/account' },
+	{ name: 'two-step-choose', as: 'member', path: () => '/account/two-step' },
+	{ name: 'two-step-authenticator', as: 'member', path: () => '/account/two-step/authenticator' },
+	{ name: 'two-step-codes-gone', as: 'member', path: () => '/account/two-step/recovery-codes' },
+	{ name: 'login-two-step', as: 'second-step', path: () => '/login/two-step' },
 	{ name: 'chat', as: 'member', path: () => '/chat' },
 	{ name: 'chat-conversation', as: 'member', path: () => chatPath },
 	{ name: 'logout', as: 'member', path: () => '/logout' },
@@ -53,10 +60,12 @@ const PAGES: Array<{ name: string; as: 'visitor' | 'member' | 'admin'; path: () 
 	{ name: 'admin-user', as: 'admin', path: () => `/admin/users/${memberId}` }
 ];
 
-const cookies: Record<'visitor' | 'member' | 'admin', string> = {
+/** Each kind of visitor's cookie: a session, or (`second-step`) a half-done sign-in. */
+const cookies: Record<Who, string> = {
 	visitor: '',
 	member: '',
-	admin: ''
+	admin: '',
+	'second-step': ''
 };
 
 beforeAll(async () => {
@@ -72,7 +81,17 @@ beforeAll(async () => {
 		bio: 'Compilers.',
 		age: ''
 	});
-	await signUp(new Client(server.origin), 'linus', PASSWORD);
+	const linus = new Client(server.origin);
+	await signUp(linus, 'linus', PASSWORD);
+	// linus signs in with an authenticator app: his password leads to the second step.
+	const setup = await (await linus.get('/account/two-step/authenticator')).text();
+	const key = /aria-label="Setup key"[^>]*>([A-Z2-7 ]+)</.exec(setup)?.[1]?.replace(/ /g, '') ?? '';
+	const code = new TOTP({ secret: Secret.fromBase32(key) }).generate();
+	await linus.post('/account/two-step/authenticator?/switchOn', { code });
+	const halfway = new Client(server.origin);
+	await halfway.post('/login', { username: 'linus', password: PASSWORD });
+	cookies['second-step'] = halfway.cookies.get('two-step') ?? '';
+	expect(cookies['second-step']).not.toBe('');
 	// without JavaScript the form waits for the whole answer, then goes to the new chat
 	const started = await member.post('/chat?/start', { content: MARKDOWN_QUESTION });
 	chatPath = started.headers.get('location') ?? '';
@@ -96,12 +115,13 @@ afterAll(async () => {
 });
 
 async function openAs(
-	who: 'visitor' | 'member' | 'admin',
+	who: Who,
 	options: { width?: number; colorScheme?: 'light' | 'dark'; bypassCSP?: boolean } = {}
 ): Promise<Page> {
 	const context = await newContext(browser, server.origin, options);
 	if (cookies[who]) {
-		await context.addCookies([{ name: 'session', value: cookies[who], url: server.origin }]);
+		const name = who === 'second-step' ? 'two-step' : 'session';
+		await context.addCookies([{ name, value: cookies[who], url: server.origin }]);
 	}
 	return context.newPage();
 }
