@@ -94,11 +94,7 @@ export async function passkeySignIn(
  * Opens the factor collections: for writing, JSON files no server holds; for reading, a copy
  * taken while a server may run; a database either way.
  */
-async function withFactors<T>(
-	where: Where,
-	use: (store: Store) => Promise<T>,
-	writing = false
-) {
+async function withFactors<T>(where: Where, use: (store: Store) => Promise<T>, writing = false) {
 	const location = 'store' in where ? where.store : where;
 	// The journal names every collection: a store opens with all of them.
 	const collections = [...CORE_COLLECTIONS, chats];

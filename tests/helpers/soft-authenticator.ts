@@ -101,7 +101,12 @@ export class SoftAuthenticator {
 		this.userHandle = options.user?.id ?? '';
 		const idLength = Buffer.alloc(2);
 		idLength.writeUInt16BE(this.credentialId.length);
-		const attested = Buffer.concat([Buffer.alloc(16), idLength, this.credentialId, this.#coseKey()]);
+		const attested = Buffer.concat([
+			Buffer.alloc(16),
+			idLength,
+			this.credentialId,
+			this.#coseKey()
+		]);
 		const verified = answer.userVerified ?? true;
 		const flags = USER_PRESENT | ATTESTED_DATA | (verified ? USER_VERIFIED : 0);
 		const authData = this.#authenticatorData(flags, attested);
