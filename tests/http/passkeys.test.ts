@@ -9,7 +9,6 @@ import {
 	storedPasskeys
 } from '../helpers/passkeys';
 import { startServer, type RunningServer } from '../helpers/server';
-import { SoftAuthenticator } from '../helpers/soft-authenticator';
 import { auditText, storedSessions, storedUser } from '../helpers/stored';
 import { removeDir } from '../helpers/temp-dir';
 
