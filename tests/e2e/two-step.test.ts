@@ -60,7 +60,9 @@ describe.each([
 		await page.goto('/account');
 		await page.getByRole('link', { name: 'Set up an authenticator app' }).click();
 		await page.waitForURL('**/account/two-step/authenticator');
-		await page.getByRole('img', { name: /QR code/ }).locator('svg').waitFor();
+		const qr = page.getByRole('img', { name: /QR code/ });
+		await qr.waitFor();
+		expect((await qr.boundingBox())?.width).toBeGreaterThan(150);
 		const key = (await page.getByLabel('Setup key').textContent()) ?? '';
 		expect(key).toMatch(/^[A-Z2-7 ]{32,}$/);
 

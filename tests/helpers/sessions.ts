@@ -24,7 +24,10 @@ export async function startSession(
 	const session = await store().update(async (tx) => {
 		const user = await tx.of(users).get(userId);
 		if (!user) throw new Error(`No user ${userId}`);
-		const full = { ip: '127.0.0.1', userAgent: 'vitest', remember: false,
+		const full = {
+			ip: '127.0.0.1',
+			userAgent: 'vitest',
+			remember: false,
 			twoStep: 'not-used' as const,
 			...context
 		};

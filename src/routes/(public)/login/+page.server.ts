@@ -41,10 +41,11 @@ export const actions: Actions = {
 		const result = await logIn(event, username, values.password, values.remember !== '');
 		const redirectTo = event.url.searchParams.get('redirectTo');
 		if (result.outcome === 'signed-in') redirect(303, safeRedirectTarget(redirectTo));
+		if (result.outcome === 'second-step') {
+			setPendingSignIn(event, result.pending);
+			redirect(303, twoStepUrl(redirectTo));
+		}
 		switch (result.outcome) {
-			case 'second-step':
-				setPendingSignIn(event, result.pending);
-				redirect(303, twoStepUrl(redirectTo));
 			case 'blocked':
 				return invalid(tooManyAttempts(event, result.retryAfter), refill, {}, 429);
 			case 'busy':

@@ -63,13 +63,11 @@ export const actions: Actions = {
 			pending,
 			recovery ? { recoveryCode: values.recoveryCode } : { code }
 		);
+		if (result.outcome === 'signed-in') {
+			redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+		}
+		if (result.outcome === 'changed') loginAgain(event.url);
 		switch (result.outcome) {
-			case 'signed-in':
-				redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
-			// eslint-disable-next-line no-fallthrough -- redirect() throws
-			case 'changed':
-				loginAgain(event.url);
-			// eslint-disable-next-line no-fallthrough -- loginAgain() throws
 			case 'blocked':
 				return invalidFor(form, tooManyAttempts(event, result.retryAfter), {}, {}, 429);
 			case 'replayed':
