@@ -4,7 +4,9 @@ export type Ceremony = 'add' | 'sign-in';
 
 const CLOSED: Record<Ceremony, string> = {
 	add: 'Nothing was changed: the passkey dialog was closed.',
-	'sign-in': 'You were not signed in: the passkey dialog was closed.'
+	// Browsers also report a fingerprint or PIN that failed this way.
+	'sign-in':
+		'You were not signed in: the passkey dialog was closed, or the device could not check that it is you.'
 };
 
 /**
