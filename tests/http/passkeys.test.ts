@@ -207,3 +207,22 @@ describe('a passkey as the second step after a password', () => {
 		expect(((await answer.json()) as { message: string }).message).toMatch(/password again/);
 	});
 });
+
+describe('when the operator requires a second factor', () => {
+	it('lets a new account reach only the setup pages until its passkey is added', async () => {
+		const strict = await startServer({ env: { REQUIRE_TWO_STEP: 'everyone' } });
+		try {
+			const client = new Client(strict.origin);
+			expect((await signUp(client, uniqueName(), PASSWORD)).status).toBe(303);
+			const before = await client.get('/home');
+			expect(before.status).toBe(303);
+			expect(before.headers.get('location')).toBe('/account/two-step');
+			const { response } = await addPasskey(client, 'Laptop');
+			expect(await response.json()).toEqual({ recoveryCodes: true });
+			expect((await client.get('/home')).status).toBe(200);
+		} finally {
+			await strict.stop();
+			await removeDir(strict.dataDir);
+		}
+	});
+});
