@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../helpers/server';
 import { removeDir } from '../helpers/temp-dir';
-import { launchBrowser, newContext, watchProblems } from './browser';
+import { launchBrowser, newContext, seriousViolations, watchProblems } from './browser';
 
 /*
  * Passkeys in Chromium, with its virtual authenticator (driven over CDP) standing in for a
@@ -51,6 +51,8 @@ interface Device {
 
 interface DeviceOptions {
 	javaScriptEnabled?: boolean;
+	/** Only for axe-core, an inline script the CSP rightly refuses. */
+	bypassCSP?: boolean;
 	/** Whether the authenticator can check who holds it (fingerprint, PIN); a plain key cannot. */
 	userVerification?: boolean;
 	/**
@@ -261,5 +263,17 @@ describe('passkeys in a real browser', () => {
 		await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
 		await page.getByRole('button', { name: 'Log in' }).click();
 		await page.waitForURL('**/home');
+	});
+
+	it('has no serious accessibility problems where the passkey forms show', async () => {
+		const { page } = await device({ bypassCSP: true, autofill: false });
+		await signUpIn(page, uniqueName('pkaxe'));
+		await page.goto('/account');
+		await page.getByRole('button', { name: 'Add a passkey' }).waitFor();
+		expect(await seriousViolations(page)).toEqual([]);
+		await logOut(page);
+		await page.goto('/login');
+		await page.getByRole('button', { name: 'Sign in with a passkey' }).waitFor();
+		expect(await seriousViolations(page)).toEqual([]);
 	});
 });
