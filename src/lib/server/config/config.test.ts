@@ -18,8 +18,10 @@ describe('readConfig', () => {
 			limits: {
 				loginFailuresPerUser: { name: 'login-user', max: 10, windowSeconds: 900 },
 				loginFailuresPerIp: { name: 'login-ip', max: 100, windowSeconds: 900 },
-				signupsPerIp: { name: 'signup-ip', max: 10, windowSeconds: 3600 }
+				signupsPerIp: { name: 'signup-ip', max: 10, windowSeconds: 3600 },
+				twoStepFailuresPerUser: { name: 'two-step-user', max: 5, windowSeconds: 900 }
 			},
+			requireTwoStep: 'off',
 			secretKey: null,
 			secretKeyFile: path.resolve('data/secret.key'),
 			listen: { host: '0.0.0.0', port: 3000, socketPath: null }
@@ -49,6 +51,9 @@ describe('readConfig', () => {
 				LOGIN_WINDOW_SECONDS: '300',
 				SIGNUP_MAX_PER_IP: '3',
 				SIGNUP_WINDOW_SECONDS: '86400',
+				REQUIRE_TWO_STEP: 'admins',
+				TWO_STEP_MAX_FAILURES: '3',
+				TWO_STEP_WINDOW_SECONDS: '600',
 				SECRET_KEY: ' ' + 'k'.repeat(32) + ' ',
 				SECRET_KEY_FILE: '/etc/gatehouse/secret.key',
 				HOST: '127.0.0.1',
@@ -65,8 +70,10 @@ describe('readConfig', () => {
 			limits: {
 				loginFailuresPerUser: { name: 'login-user', max: 5, windowSeconds: 300 },
 				loginFailuresPerIp: { name: 'login-ip', max: 50, windowSeconds: 300 },
-				signupsPerIp: { name: 'signup-ip', max: 3, windowSeconds: 86_400 }
+				signupsPerIp: { name: 'signup-ip', max: 3, windowSeconds: 86_400 },
+				twoStepFailuresPerUser: { name: 'two-step-user', max: 3, windowSeconds: 600 }
 			},
+			requireTwoStep: 'admins',
 			secretKey: 'k'.repeat(32),
 			secretKeyFile: '/etc/gatehouse/secret.key',
 			listen: { host: '127.0.0.1', port: 8080, socketPath: null }

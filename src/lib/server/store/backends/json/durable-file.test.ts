@@ -151,7 +151,8 @@ describe('strict reading', () => {
 		expect((await store.of(usersTable).getBy('username', 'alice'))?.id).toBe('u1');
 		expect(await store.of(sessionsTable).get(session.id)).toEqual({
 			...session,
-			credentialVersion: 0
+			credentialVersion: 0,
+			twoStep: 'not-used'
 		});
 		await store.close();
 		expect(await fs.readFile(usersFile, 'utf8')).toBe(text);
@@ -164,7 +165,8 @@ describe('strict reading', () => {
 			...session,
 			ip: '',
 			userAgent: '',
-			credentialVersion: 0
+			credentialVersion: 0,
+			twoStep: 'not-used'
 		});
 		await store.close();
 	});
@@ -186,10 +188,14 @@ describe('creating and writing files', () => {
 		await store.close();
 		expect(await mode(dataDir)).toBe(0o700);
 		expect((await fs.readdir(dataDir)).sort()).toEqual([
+			'authenticators.json',
 			'limits.json',
+			'passkeys.json',
+			'recovery-codes.json',
 			'session-endings.json',
 			'sessions.json',
-			'users.json'
+			'users.json',
+			'webauthn-challenges.json'
 		]);
 	});
 
@@ -215,13 +221,17 @@ describe('creating and writing files', () => {
 		await fs.writeFile(path.join(dir, 'users.tmp'), 'keep me too');
 		const store = await openStore(dir);
 		expect((await fs.readdir(dir)).sort()).toEqual([
+			'authenticators.json',
 			LOCK_FILE_NAME,
 			'limits.json',
 			'notes.txt',
+			'passkeys.json',
+			'recovery-codes.json',
 			'session-endings.json',
 			'sessions.json',
 			'users.json',
-			'users.tmp'
+			'users.tmp',
+			'webauthn-challenges.json'
 		]);
 		await store.close();
 	});
