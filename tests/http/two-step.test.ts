@@ -222,3 +222,44 @@ describe('REQUIRE_TWO_STEP', () => {
 		expect((await readStored(strict)).authenticators.some((a) => a.id === user?.id)).toBe(true);
 	});
 });
+
+describe('REQUIRE_TWO_STEP set after people signed in', () => {
+	it('holds password-only sessions at the setup page; with a factor, they must sign in again', async () => {
+		const before = await startServer({ env: { SIGNUP_MAX_PER_IP: '1000' } });
+		const username = uniqueName();
+		const laptop = new Client(before.origin);
+		await signUp(laptop, username, PASSWORD);
+		// The phone signs in with the password too, and sets up the app: only its session passed.
+		const phone = new Client(before.origin);
+		await logIn(phone, username, PASSWORD);
+		await phone.post('/account/two-step/authenticator?/switchOn', {
+			code: codeFor(await setupKey(phone))
+		});
+		const other = new Client(before.origin);
+		await signUp(other, uniqueName(), PASSWORD);
+		await before.stop();
+
+		const after = await startServer({
+			store: before.store,
+			env: { SIGNUP_MAX_PER_IP: '1000', REQUIRE_TWO_STEP: 'everyone' }
+		});
+		try {
+			const held = await other.at(after.origin).get('/home');
+			expect(held.status).toBe(303);
+			expect(held.headers.get('location')).toBe('/account/two-step');
+			expect(await text(await other.at(after.origin).get('/account/two-step'))).toContain(
+				'Set up an authenticator app'
+			);
+			expect((await phone.at(after.origin).get('/home')).status).toBe(200);
+			expect((await laptop.at(after.origin).get('/home')).headers.get('location')).toBe(
+				'/account/two-step'
+			);
+			expect(await text(await laptop.at(after.origin).get('/account/two-step'))).toContain(
+				'Log out, then sign in again'
+			);
+		} finally {
+			await after.stop();
+			await removeDir(after.dataDir);
+		}
+	});
+});

@@ -2,11 +2,24 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { User } from '../accounts/users';
 import { loginUrlFor } from '../http/redirect';
 import type { Session } from './sessions';
+import { twoStepRequiredFor } from './two-step/policy';
 
 type GuardEvent = Pick<RequestEvent, 'locals' | 'url'>;
 
 /** Where a person sets up their second factors; the only pages open before they have one. */
 export const TWO_STEP_SETUP = '/account/two-step';
+
+/**
+ * The session has not passed a second step that REQUIRE_TWO_STEP asks of this person: they had
+ * none when they signed in, or the rule came (a new setting, a promotion to admin) after.
+ */
+export function owesSecondStep(
+	user: Pick<User, 'role'>,
+	session: Pick<Session, 'twoStep'>
+): boolean {
+	if (session.twoStep === 'setup-required') return true;
+	return session.twoStep === 'not-used' && twoStepRequiredFor(user.role);
+}
 
 function isTwoStepSetup(pathname: string): boolean {
 	return pathname === TWO_STEP_SETUP || pathname.startsWith(`${TWO_STEP_SETUP}/`);
@@ -23,7 +36,7 @@ export function requireUser(event: GuardEvent): { user: User; session: Session }
 		redirect(303, loginUrlFor(event.url, sessionEnded ?? (sessionExpired ? 'expired' : undefined)));
 	}
 	// Someone the operator requires a second factor of reaches nothing else until they set one up.
-	if (session.twoStep === 'setup-required' && !isTwoStepSetup(event.url.pathname)) {
+	if (owesSecondStep(user, session) && !isTwoStepSetup(event.url.pathname)) {
 		redirect(303, TWO_STEP_SETUP);
 	}
 	return { user, session };

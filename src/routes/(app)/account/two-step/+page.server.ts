@@ -1,20 +1,17 @@
 import { redirect } from '@sveltejs/kit';
-import { requireUser } from '$lib/server/auth/guards';
+import { owesSecondStep, requireUser } from '$lib/server/auth/guards';
 import { hasSecondFactor } from '$lib/server/auth/two-step/factors';
 import { twoStepRequiredFor } from '$lib/server/auth/two-step/policy';
 import type { PageServerLoad } from './$types';
 
 /**
  * Where someone chooses their first second factor; the only page open to a person the operator
- * requires to have one, until they do.
+ * requires to have one, until their session has passed it.
  */
 export const load: PageServerLoad = async (event) => {
 	const { user, session } = requireUser(event);
-	if (session.twoStep !== 'setup-required' && (await hasSecondFactor(user.id))) {
-		redirect(303, '/account#two-step');
-	}
-	return {
-		required: twoStepRequiredFor(user.role),
-		mustSetUp: session.twoStep === 'setup-required'
-	};
+	const mustSetUp = owesSecondStep(user, session);
+	const hasFactor = await hasSecondFactor(user.id);
+	if (!mustSetUp && hasFactor) redirect(303, '/account#two-step');
+	return { required: twoStepRequiredFor(user.role), mustSetUp, hasFactor };
 };
