@@ -84,3 +84,17 @@ export async function seriousViolations(page: Page): Promise<AxeViolation[]> {
 	});
 	return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** Signs up through the real form, as a person does; resolves on /home, signed in. */
+export async function signUpInBrowser(
+	page: Page,
+	username: string,
+	password: string
+): Promise<void> {
+	await page.goto('/signup');
+	await page.getByLabel('Username').fill(username);
+	await page.getByLabel('Password', { exact: true }).fill(password);
+	await page.getByLabel('Confirm password').fill(password);
+	await page.getByRole('button', { name: 'Create account' }).click();
+	await page.waitForURL('**/home');
+}

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm';
 import { startServer, type RunningServer } from '../helpers/server';
 import { removeDir } from '../helpers/temp-dir';
-import { launchBrowser, newContext, seriousViolations, watchProblems } from './browser';
+import {
+	launchBrowser,
+	newContext,
+	seriousViolations,
+	watchProblems,
+	signUpInBrowser
+} from './browser';
 
 const PASSWORD = 'plum ferry lantern';
 const MODEL_FAILED = 'The model could not answer. Try again in a moment.';
@@ -25,15 +31,6 @@ afterAll(async () => {
 	await removeDir(server.dataDir);
 });
 
-async function signUpAs(page: Page, username: string): Promise<void> {
-	await page.goto('/signup');
-	await page.getByLabel('Username').fill(username);
-	await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-	await page.getByLabel('Confirm password').fill(PASSWORD);
-	await page.getByRole('button', { name: 'Create account' }).click();
-	await page.waitForURL('**/home');
-}
-
 /** Types into the message box and presses Enter; resolves once the answer has ended. */
 async function send(page: Page, text: string): Promise<void> {
 	await page.getByLabel('Message').fill(text);
@@ -49,7 +46,7 @@ describe('chat in the browser', () => {
 		const context = await newContext(browser, server.origin);
 		const page = await context.newPage();
 		const problems = watchProblems(page);
-		await signUpAs(page, 'talker');
+		await signUpInBrowser(page, 'talker', PASSWORD);
 
 		await page.getByRole('link', { name: 'Chat', exact: true }).click();
 		await page.waitForURL('**/chat');
@@ -85,7 +82,7 @@ describe('chat in the browser', () => {
 	it('marks an answer cut short by Stop, also after a reload', async () => {
 		const context = await newContext(browser, server.origin);
 		const page = await context.newPage();
-		await signUpAs(page, 'stopper');
+		await signUpInBrowser(page, 'stopper', PASSWORD);
 		await page.goto('/chat');
 		const long = Array.from({ length: 60 }, (_, i) => `w${i}`).join(' ');
 		await page.getByLabel('Message').fill(long);
@@ -104,7 +101,7 @@ describe('chat in the browser', () => {
 		const context = await newContext(browser, server.origin);
 		const page = await context.newPage();
 		const problems = watchProblems(page);
-		await signUpAs(page, 'unlucky');
+		await signUpInBrowser(page, 'unlucky', PASSWORD);
 		await page.goto('/chat');
 		await page.getByLabel('Message').fill('flaky in the browser');
 		await page.getByLabel('Message').press('Enter');
@@ -123,7 +120,7 @@ describe('chat in the browser', () => {
 	it('fits a phone: the box stays in view, the chats fold into a menu, no sideways scroll', async () => {
 		const context = await newContext(browser, server.origin, { width: 375 });
 		const page = await context.newPage();
-		await signUpAs(page, 'pocket');
+		await signUpInBrowser(page, 'pocket', PASSWORD);
 		await page.goto('/chat');
 		const title = 'A very long first message that becomes a very long title for this chat';
 		await send(page, title);
@@ -164,7 +161,7 @@ describe('chat in the browser', () => {
 			dialogs.push(dialog.message());
 			void dialog.dismiss();
 		});
-		await signUpAs(page, 'mallory');
+		await signUpInBrowser(page, 'mallory', PASSWORD);
 		await page.goto('/chat');
 		await send(
 			page,
@@ -204,7 +201,7 @@ describe('chat in the browser', () => {
 	it('works without JavaScript: start, answer, no Copy buttons, delete after confirming', async () => {
 		const context = await newContext(browser, server.origin, { javaScriptEnabled: false });
 		const page = await context.newPage();
-		await signUpAs(page, 'plain');
+		await signUpInBrowser(page, 'plain', PASSWORD);
 		await page.goto('/chat');
 		await page.getByLabel('Message').fill('```\ncode\n```');
 		await page.getByRole('button', { name: 'Send' }).click();

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server';
 import { removeDir } from '../helpers/temp-dir';
-import { launchBrowser, newContext, watchProblems } from './browser';
+import { launchBrowser, newContext, watchProblems, signUpInBrowser } from './browser';
 
 const PASSWORD = 'plum ferry lantern';
 const NEW_PASSWORD = 'quiet harbour engine';
@@ -16,15 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
 	await browser.close();
 });
-
-async function signUpIn(page: Page, username: string, password = PASSWORD): Promise<void> {
-	await page.goto('/signup');
-	await page.getByLabel('Username').fill(username);
-	await page.getByLabel('Password', { exact: true }).fill(password);
-	await page.getByLabel('Confirm password').fill(password);
-	await page.getByRole('button', { name: 'Create account' }).click();
-	await page.waitForURL('**/home');
-}
 
 async function logInWith(page: Page, username: string, password: string, remember = false) {
 	await page.getByLabel('Username').fill(username);
@@ -63,7 +54,7 @@ describe.each([
 		server = await startServer();
 		adminContext = await context();
 		// The first account becomes the admin; the journeys below are ordinary users.
-		await signUpIn(await adminContext.newPage(), `${prefix}owner`);
+		await signUpInBrowser(await adminContext.newPage(), `${prefix}owner`, PASSWORD);
 	});
 
 	afterAll(async () => {
@@ -75,7 +66,7 @@ describe.each([
 	it('signs up, edits the profile, logs out and in, changes the password, deletes the account', async () => {
 		const username = `${prefix}journey`;
 		const page = await open();
-		await signUpIn(page, username);
+		await signUpInBrowser(page, username, PASSWORD);
 		expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(
 			`Welcome, ${username}`
 		);
@@ -142,7 +133,7 @@ describe.each([
 	it('sends a visitor from /profile to login and back to /profile', async () => {
 		const username = `${prefix}returner`;
 		const setup = await open();
-		await signUpIn(setup, username);
+		await signUpInBrowser(setup, username, PASSWORD);
 		const page = await open();
 		await page.goto('/profile');
 		await page.waitForURL('**/login?redirectTo=%2Fprofile');
@@ -154,7 +145,7 @@ describe.each([
 	it('shows the Admin link to a user after an admin promotes them', async () => {
 		const username = `${prefix}promoted`;
 		const userPage = await open();
-		await signUpIn(userPage, username);
+		await signUpInBrowser(userPage, username, PASSWORD);
 		expect(await userPage.getByRole('link', { name: 'Admin' }).count()).toBe(0);
 
 		const adminPage = await adminContext.newPage();
@@ -210,7 +201,7 @@ describe('an expired session', () => {
 		const context = await newContext(browser, server.origin);
 		try {
 			const page = await context.newPage();
-			await signUpIn(page, 'dozer');
+			await signUpInBrowser(page, 'dozer', PASSWORD);
 			await page.goto('/profile');
 			await new Promise((resolve) => setTimeout(resolve, 2300));
 			await page.reload();

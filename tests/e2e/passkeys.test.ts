@@ -2,7 +2,13 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, startServer, type RunningServer } from '../helpers/server';
 import { removeDir } from '../helpers/temp-dir';
-import { launchBrowser, newContext, seriousViolations, watchProblems } from './browser';
+import {
+	launchBrowser,
+	newContext,
+	seriousViolations,
+	watchProblems,
+	signUpInBrowser
+} from './browser';
 
 /*
  * Passkeys in Chromium, with its virtual authenticator (driven over CDP) standing in for a
@@ -89,15 +95,6 @@ async function device(options: DeviceOptions = {}): Promise<Device> {
 	return { page, cdp, authenticatorId };
 }
 
-async function signUpIn(page: Page, username: string): Promise<void> {
-	await page.goto('/signup');
-	await page.getByLabel('Username').fill(username);
-	await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-	await page.getByLabel('Confirm password').fill(PASSWORD);
-	await page.getByRole('button', { name: 'Create account' }).click();
-	await page.waitForURL('**/home');
-}
-
 async function addPasskey(page: Page, name: string): Promise<void> {
 	await page.goto('/account');
 	await page.getByLabel('Name of the new passkey').fill(name);
@@ -117,7 +114,7 @@ describe('passkeys in a real browser', () => {
 	it('adds a passkey, signs in with it and no password, and removes it', async () => {
 		const { page, cdp, authenticatorId } = await device({ autofill: false });
 		const username = uniqueName('pk');
-		await signUpIn(page, username);
+		await signUpInBrowser(page, username, PASSWORD);
 
 		await addPasskey(page, 'Work laptop');
 		// The first factor comes with recovery codes, shown once on their own page.
@@ -167,7 +164,7 @@ describe('passkeys in a real browser', () => {
 	it("signs in from the username field's autofill list (conditional mediation)", async () => {
 		const { page } = await device();
 		const username = uniqueName('pkauto');
-		await signUpIn(page, username);
+		await signUpInBrowser(page, username, PASSWORD);
 		await addPasskey(page, 'Laptop');
 		await page.waitForURL('**/account/two-step/recovery-codes');
 		await logOut(page);
@@ -182,7 +179,7 @@ describe('passkeys in a real browser', () => {
 
 	it('refuses a passkey alone when the device did not verify the person, with a clear message', async () => {
 		const { page, cdp, authenticatorId } = await device({ autofill: false });
-		await signUpIn(page, uniqueName('pkuv'));
+		await signUpInBrowser(page, uniqueName('pkuv'), PASSWORD);
 		await addPasskey(page, 'Laptop');
 		await page.waitForURL('**/account/two-step/recovery-codes');
 		await logOut(page);
@@ -215,7 +212,7 @@ describe('passkeys in a real browser', () => {
 	it('finishes a password sign-in with a passkey as the second step', async () => {
 		const { page } = await device({ autofill: false });
 		const username = uniqueName('pk2');
-		await signUpIn(page, username);
+		await signUpInBrowser(page, username, PASSWORD);
 		await addPasskey(page, 'Laptop');
 		await page.waitForURL('**/account/two-step/recovery-codes');
 		await logOut(page);
@@ -234,7 +231,7 @@ describe('passkeys in a real browser', () => {
 
 	it('says so when the passkey dialog is closed, and changes nothing', async () => {
 		const { page } = await device();
-		await signUpIn(page, uniqueName('pkcancel'));
+		await signUpInBrowser(page, uniqueName('pkcancel'), PASSWORD);
 		await page.goto('/account');
 		await page.getByLabel('Name of the new passkey').fill('Nowhere');
 		await page.evaluate(() => {
@@ -253,7 +250,7 @@ describe('passkeys in a real browser', () => {
 	it('shows no passkey buttons without JavaScript, and the forms still work', async () => {
 		const { page } = await device({ javaScriptEnabled: false });
 		const username = uniqueName('pknojs');
-		await signUpIn(page, username);
+		await signUpInBrowser(page, username, PASSWORD);
 		await page.goto('/account');
 		expect(await page.getByRole('button', { name: 'Add a passkey' }).count()).toBe(0);
 		await logOut(page);
@@ -267,7 +264,7 @@ describe('passkeys in a real browser', () => {
 
 	it('has no serious accessibility problems where the passkey forms show', async () => {
 		const { page } = await device({ bypassCSP: true, autofill: false });
-		await signUpIn(page, uniqueName('pkaxe'));
+		await signUpInBrowser(page, uniqueName('pkaxe'), PASSWORD);
 		await page.goto('/account');
 		await page.getByRole('button', { name: 'Add a passkey' }).waitFor();
 		expect(await seriousViolations(page)).toEqual([]);

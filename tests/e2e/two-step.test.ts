@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../helpers/server';
 import { removeDir } from '../helpers/temp-dir';
-import { launchBrowser, newContext, watchProblems } from './browser';
+import { launchBrowser, newContext, watchProblems, signUpInBrowser } from './browser';
 
 /*
  * The authenticator app and recovery codes as a person uses them in Chromium, with JavaScript on
@@ -50,12 +50,7 @@ describe.each([
 		const problems = watchProblems(page);
 		const username = `app${javaScriptEnabled ? 'js' : 'nojs'}${Date.now() % 100_000}`;
 
-		await page.goto('/signup');
-		await page.getByLabel('Username').fill(username);
-		await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-		await page.getByLabel('Confirm password').fill(PASSWORD);
-		await page.getByRole('button', { name: 'Create account' }).click();
-		await page.waitForURL('**/home');
+		await signUpInBrowser(page, username, PASSWORD);
 
 		await page.goto('/account');
 		await page.getByRole('link', { name: 'Set up an authenticator app' }).click();
