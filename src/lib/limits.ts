@@ -15,3 +15,6 @@ export const CHAT_TITLE_MAX = 80;
 
 /** Two-step sign-in: the name someone gives a passkey ("Work laptop"). */
 export const PASSKEY_NAME_MAX = 64;
+
+/** Two-step sign-in: recovery codes made at a time. */
+export const RECOVERY_CODE_COUNT = 10;

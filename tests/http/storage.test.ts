@@ -251,17 +251,27 @@ onJsonFiles('strict reading at start', () => {
 		await start({ dataDir });
 		const names = (await fs.readdir(dataDir)).sort();
 		expect(names).toEqual([
+			'authenticators.json',
 			'chats.json',
 			'gatehouse.lock',
 			'limits.json',
+			'passkeys.json',
+			'recovery-codes.json',
 			'secret.key',
 			'session-endings.json',
 			'sessions.json',
-			'users.json'
+			'users.json',
+			'webauthn-challenges.json'
 		]);
 		const created = await start({ dataDir: path.join(dataDir, 'created', 'by-server') });
 		expect((await fs.stat(created.dataDir)).mode & 0o777).toBe(0o700);
-		for (const name of ['users.json', 'sessions.json', 'limits.json', 'chats.json']) {
+		for (const name of [
+			'users.json',
+			'sessions.json',
+			'limits.json',
+			'chats.json',
+			'authenticators.json'
+		]) {
 			expect((await fs.stat(path.join(dataDir, name))).mode & 0o777).toBe(0o600);
 		}
 	});

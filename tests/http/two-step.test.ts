@@ -120,7 +120,11 @@ describe('turning factors off', () => {
 		expect(page).toContain('Authenticator app, since');
 		const reset = await admin.post(`/admin/users/${user?.id}?/resetTwoStep`, {});
 		expect(reset.status).toBe(303);
-		expect((await client.get('/home')).status).toBe(303);
+		const signedOut = await client.get('/home');
+		expect(signedOut.status).toBe(303);
+		// The login page tells them why.
+		const login = await client.get(signedOut.headers.get('location') ?? '/login');
+		expect(await text(login)).toContain('An admin removed your second factors');
 		const stored = await readStored(server);
 		expect(stored.authenticators.some((a) => a.id === user?.id)).toBe(false);
 		expect(stored.sessions.some((s) => s.userId === user?.id)).toBe(false);
@@ -257,6 +261,22 @@ describe('REQUIRE_TWO_STEP set after people signed in', () => {
 			expect(await text(await laptop.at(after.origin).get('/account/two-step'))).toContain(
 				'Log out, then sign in again'
 			);
+			// Nor can that session add a factor of its own to pass: it must use the one there is.
+			const setup = await laptop.at(after.origin).get('/account/two-step/authenticator');
+			expect(setup.headers.get('location')).toBe('/account/two-step');
+			const options = await laptop.at(after.origin).request('/account/two-step/passkeys/options', {
+				method: 'POST',
+				headers: { origin: after.origin, 'content-type': 'application/json' },
+				body: '{}'
+			});
+			expect(options.status).toBe(403);
+			// Nor reach a tool's endpoint.
+			const stream = await other.at(after.origin).request('/chat/any-chat/stream', {
+				method: 'POST',
+				headers: { origin: after.origin, 'content-type': 'application/json' },
+				body: JSON.stringify({ content: 'hello' })
+			});
+			expect(stream.status).toBe(403);
 		} finally {
 			await after.stop();
 			await removeDir(after.dataDir);

@@ -69,6 +69,20 @@ describe('guessing and replaying codes', () => {
 		expect((await second.get('/home')).status).toBe(303);
 	});
 
+	it('forgets wrong codes once a right one signs in, as a right password does', async () => {
+		const { username, key } = await personWithApp();
+		const first = await passwordStep(username);
+		for (let attempt = 1; attempt <= 4; attempt++) {
+			expect((await first.post('/login/two-step', { code: codeFor(key, 9) })).status).toBe(400);
+		}
+		expect((await first.post('/login/two-step', { code: codeFor(key, 1) })).status).toBe(303);
+		const later = await passwordStep(username);
+		for (let attempt = 1; attempt <= 5; attempt++) {
+			const response = await later.post('/login/two-step', { code: codeFor(key, 9) });
+			expect(response.status, `attempt ${attempt}`).toBe(400);
+		}
+	});
+
 	it('answers the 6th wrong code within 15 minutes with 429 and Retry-After, even with a right one', async () => {
 		const { username, key } = await personWithApp();
 		const client = await passwordStep(username);

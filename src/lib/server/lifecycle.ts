@@ -4,14 +4,18 @@ import { ensureDirectory } from './config/directory';
 import { stopKeepingAlive } from './http/headers';
 import { unavailableAs503 } from './http/unavailable';
 import { loadSecretKey } from './config/secret-key';
-import { limits, openStore, store, useStore } from './store';
+import { limits, openStore, store, useStore, webauthnChallenges } from './store';
 import { storeContents, registerTools, type Tool } from './tool';
 
 const SWEEP_INTERVAL_MS = 60_000;
 
 async function sweep(): Promise<void> {
 	await removeExpiredSessions();
-	await store().update((tx) => tx.of(limits).removeExpired(new Date()));
+	await store().update(async (tx) => {
+		await tx.of(limits).removeExpired(new Date());
+		// Passkey challenges nobody answered.
+		await tx.of(webauthnChallenges).removeExpired(new Date());
+	});
 }
 
 /** Where adapter-node is about to listen, in words: `0.0.0.0` surprises people on a shared host. */

@@ -1,4 +1,3 @@
-import { passwordOnlyState } from '../auth/two-step/policy';
 import type { RequestEvent } from '@sveltejs/kit';
 import { audit } from '../audit/audit';
 import { HashQueueFullError } from '../auth/password';
@@ -7,6 +6,7 @@ import { signIn } from '../auth/sign-in';
 import { abandonSignup, beginSignup } from '../auth/sign-in-limits';
 import { clientAddress } from '../http/client-address';
 import { createUser, UsernameTakenError } from './users';
+import { passwordOnlyState } from '../auth/two-step/policy';
 
 export type SignupResult =
 	| { outcome: 'created' }

@@ -1,6 +1,5 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { sealWithTime, unsealWithTime } from '../config/sealed';
-import { cookieName, cookieOptions } from '../http/cookies';
+import { clearSealedCookie, readSealedCookie, setSealedCookie } from '../http/sealed-cookie';
 
 type HandoverEvent = Pick<RequestEvent, 'cookies' | 'url'>;
 
@@ -25,14 +24,7 @@ const LIFETIME_MS = 60_000;
  * the history and in logs.
  */
 export function setHandover(event: HandoverEvent, handover: Handover, now = Date.now()): void {
-	event.cookies.set(cookieName(event.url, NAME), sealWithTime(NAME, handover, now), {
-		...cookieOptions(event.url),
-		maxAge: LIFETIME_MS / 1000
-	});
-}
-
-function open(value: string, now: number): Handover | null {
-	return unsealWithTime(NAME, value, LIFETIME_MS, now) as Handover | null;
+	setSealedCookie(event, NAME, handover, LIFETIME_MS, now);
 }
 
 /** The handover meant for this page and this admin, removed as it is read. */
@@ -41,15 +33,13 @@ export function takeHandover(
 	wanted: Pick<Handover, 'kind' | 'adminId'> & { userId?: string },
 	now = Date.now()
 ): Handover | null {
-	const name = cookieName(event.url, NAME);
-	const value = event.cookies.get(name);
-	if (value === undefined) return null;
-	const handover = open(value, now);
+	const handover = readSealedCookie(event, NAME, LIFETIME_MS, now) as Handover | null | undefined;
+	if (handover === undefined) return null;
 	const matches =
 		handover !== null &&
 		handover.kind === wanted.kind &&
 		handover.adminId === wanted.adminId &&
 		(wanted.userId === undefined || handover.userId === wanted.userId);
-	if (handover === null || matches) event.cookies.delete(name, cookieOptions(event.url));
+	if (handover === null || matches) clearSealedCookie(event, NAME);
 	return matches ? handover : null;
 }

@@ -12,7 +12,7 @@ export async function resetTwoStep(
 ): Promise<{ factors: number; sessions: number } | null> {
 	return store().update(async (tx) => {
 		const factors = await removeAllFactors(tx, userId);
-		const ended = await endSessionsOf(tx, userId, { reason: 'signed-out-everywhere' });
+		const ended = await endSessionsOf(tx, userId, { reason: 'two-step-reset' });
 		return ended && { factors, sessions: ended.ended };
 	});
 }

@@ -27,7 +27,8 @@ const WORDS: Record<string, Words> = {
 	'admin.delete-user': (actor, target) => `${actor} deleted ${target}`,
 	'admin.reset-two-step': (actor, target) =>
 		`${actor} removed the second factors of ${target} and signed them out`,
-	'login.passkey-refused': (actor) => `Refused passkey sign-in${actor ? ` (${actor})` : ''}`,
+	'login.passkey-refused': (actor, _, entry) =>
+		`${actor.startsWith('(') ? 'Refused sign-in with an unknown passkey' : `Refused passkey sign-in as ${actor}`}${entry.detail ? ` (${entry.detail})` : ''}`,
 	'two-step.wrong-code': (actor, _, entry) => `Wrong ${entry.detail ?? 'code'} for ${actor}`,
 	'two-step.recovery-code-used': (actor, _, entry) =>
 		`${actor} signed in with a recovery code${entry.detail ? ` (${entry.detail})` : ''}`,

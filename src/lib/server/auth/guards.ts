@@ -2,6 +2,7 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import type { User } from '../accounts/users';
 import { loginUrlFor } from '../http/redirect';
 import type { Session } from './sessions';
+import { hasSecondFactor } from './two-step/factors';
 import { twoStepRequiredFor } from './two-step/policy';
 
 type GuardEvent = Pick<RequestEvent, 'locals' | 'url'>;
@@ -10,15 +11,15 @@ type GuardEvent = Pick<RequestEvent, 'locals' | 'url'>;
 export const TWO_STEP_SETUP = '/account/two-step';
 
 /**
- * The session has not passed a second step that REQUIRE_TWO_STEP asks of this person: they had
- * none when they signed in, or the rule came (a new setting, a promotion to admin) after.
+ * REQUIRE_TWO_STEP asks a second step of this person now, and their session has not passed one:
+ * they had no factor when they signed in, or the rule came after (a new setting, a promotion to
+ * admin). Read at every request, so turning the rule off (or a demotion) frees them at once.
  */
 export function owesSecondStep(
 	user: Pick<User, 'role'>,
 	session: Pick<Session, 'twoStep'>
 ): boolean {
-	if (session.twoStep === 'setup-required') return true;
-	return session.twoStep === 'not-used' && twoStepRequiredFor(user.role);
+	return session.twoStep !== 'passed' && twoStepRequiredFor(user.role);
 }
 
 function isTwoStepSetup(pathname: string): boolean {
@@ -40,6 +41,31 @@ export function requireUser(event: GuardEvent): { user: User; session: Session }
 		redirect(303, TWO_STEP_SETUP);
 	}
 	return { user, session };
+}
+
+/**
+ * For `+server.ts` endpoints a script calls: statuses it can show, where pages get redirects.
+ * The same rules as `requireUser`: signed in, and past any second step the operator requires.
+ */
+export function requireUserForEndpoint(event: GuardEvent): { user: User; session: Session } {
+	const { user, session } = event.locals;
+	if (!user || !session) error(401, 'Please sign in again.');
+	if (owesSecondStep(user, session) && !isTwoStepSetup(event.url.pathname)) {
+		error(403, 'Set up two-step sign-in first: your team requires it.');
+	}
+	return { user, session };
+}
+
+/**
+ * Whether this session may add a second factor. Not one that owes the second step of a factor
+ * the person already has: it must sign in with that one, or a stolen password-only session could
+ * add its own factor and pass.
+ */
+export async function mayAddFactor(
+	user: Pick<User, 'id' | 'role'>,
+	session: Session
+): Promise<boolean> {
+	return !owesSecondStep(user, session) || !(await hasSecondFactor(user.id));
 }
 
 /** Admin pages and actions: visitors go to login, signed-in non-admins get a 403. */

@@ -4,7 +4,6 @@ import {
 	sessions,
 	store,
 	users,
-	webauthnChallenges,
 	type SessionEndReason,
 	type SessionRecord,
 	type SessionTwoStep,
@@ -188,14 +187,10 @@ export async function removeSessionsOf(
 	return endedIds.length;
 }
 
-/**
- * Drops expired sessions, the notes of why sessions ended and unanswered passkey challenges; run
- * once a minute by the server.
- */
+/** Drops expired sessions and the notes of why sessions ended; run once a minute by the server. */
 export async function removeExpiredSessions(now = Date.now()): Promise<number> {
 	return store().update(async (tx) => {
 		await tx.of(sessionEndings).removeExpired(new Date(now));
-		await tx.of(webauthnChallenges).removeExpired(new Date(now));
 		return tx.of(sessions).removeExpired(new Date(now));
 	});
 }

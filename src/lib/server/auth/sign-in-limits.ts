@@ -112,7 +112,8 @@ export interface CodeAttempt {
 
 /**
  * Starts a second-step code check (authenticator or recovery code) for an account, counted as a
- * wrong code until `codeRight`: guesses sent all at once are limited like guesses sent in turn.
+ * wrong code until `codeRight` (or `codeAttemptDoesNotCount`): guesses sent all at once are
+ * limited like guesses sent in turn.
  */
 export async function beginCodeAttempt(
 	userId: string,
@@ -128,7 +129,13 @@ export async function beginCodeAttempt(
 	}, COUNTER_CHANGE);
 }
 
-/** The code was right (or never checked): the attempt stops counting. */
+/** The code was right: like a right password, it clears the account's wrong codes. */
+export async function codeRight(attempt: CodeAttempt): Promise<void> {
+	const rule = config().limits.twoStepFailuresPerUser;
+	await store().update((tx) => clearHits(tx, rule, attempt.userId), COUNTER_CHANGE);
+}
+
+/** The code was never judged (a replay, a sign-in that could not finish): it does not count. */
 export async function codeAttemptDoesNotCount(attempt: CodeAttempt): Promise<void> {
 	const rule = config().limits.twoStepFailuresPerUser;
 	await store().update(

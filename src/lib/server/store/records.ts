@@ -58,7 +58,8 @@ const END_REASONS = [
 	'password-changed',
 	'signed-out-everywhere',
 	'ended-elsewhere',
-	'account-deleted'
+	'account-deleted',
+	'two-step-reset'
 ] as const;
 
 /** Why a session ended while its cookie lived on, to tell the person at their next request. */

@@ -5,6 +5,8 @@ export const NOTICES: Record<string, string> = {
 	'signed-out-everywhere': 'You were signed out everywhere, please sign in again.',
 	'ended-elsewhere': 'This session was signed out from another device, please sign in again.',
 	'account-deleted': 'This account was deleted.',
+	'two-step-reset':
+		'An admin removed your second factors and signed you out. Sign in with your password and set up a new one.',
 	'two-step-expired': 'The second step took longer than 5 minutes, please sign in again.'
 };
 

@@ -47,7 +47,8 @@ export function challengeOf(clientDataJSON: string): string | null {
 	try {
 		const data: unknown = JSON.parse(Buffer.from(clientDataJSON, 'base64url').toString('utf8'));
 		const challenge = (data as { challenge?: unknown } | null)?.challenge;
-		return typeof challenge === 'string' && challenge.length <= 100 ? challenge : null;
+		// Ours are 43 base64url characters; anything else is refused before it reaches the store.
+		return typeof challenge === 'string' && /^[\w-]{1,100}$/.test(challenge) ? challenge : null;
 	} catch {
 		return null;
 	}

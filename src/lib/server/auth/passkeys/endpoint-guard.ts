@@ -1,12 +1,17 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
-import { requireUser } from '../guards';
+import { mayAddFactor, requireUserForEndpoint } from '../guards';
 
 /**
- * The signed-in person, for the passkey endpoints a script calls: a 401 it can show instead of
- * the login page's redirect that `requireUser` gives pages and forms.
+ * The signed-in person adding a passkey, for the endpoints a script calls (statuses rather than
+ * redirects), who may add a factor now.
  */
-export function requirePerson(event: Pick<RequestEvent, 'locals' | 'url'>) {
-	if (!event.locals.user || !event.locals.session) error(401, 'Please sign in again.');
-	const { user, session } = requireUser(event);
+export async function requirePerson(event: Pick<RequestEvent, 'locals' | 'url'>): Promise<{
+	user: ReturnType<typeof requireUserForEndpoint>['user'];
+	sessionId: string;
+}> {
+	const { user, session } = requireUserForEndpoint(event);
+	if (!(await mayAddFactor(user, session))) {
+		error(403, 'Sign in again with your second factor before adding another.');
+	}
 	return { user, sessionId: session.id };
 }

@@ -3,10 +3,14 @@ import { passkeys, store } from '../../store';
 import { afterFactorRemoved, refusedAsRequired } from '../two-step/factors';
 import type { Role } from '../../store';
 
-/** Names people give passkeys: trimmed, one line, never empty. */
+/** Control and format characters (NUL, bidi overrides) have no place in a name shown to admins. */
+const UNPRINTABLE = /[\p{Cc}\p{Cf}\u2028\u2029]/u;
+
+/** Names people give passkeys: trimmed, one line, printable, never empty. */
 export function cleanPasskeyName(raw: string): string | null {
 	const name = raw.replace(/\s+/g, ' ').trim();
-	return name === '' || [...name].length > PASSKEY_NAME_MAX ? null : name;
+	if (name === '' || UNPRINTABLE.test(name)) return null;
+	return [...name].length > PASSKEY_NAME_MAX ? null : name;
 }
 
 /** Renames one of the person's own passkeys; false when they have no such passkey. */

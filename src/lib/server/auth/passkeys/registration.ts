@@ -4,7 +4,7 @@ import {
 	verifyRegistrationResponse,
 	type PublicKeyCredentialCreationOptionsJSON
 } from '@simplewebauthn/server';
-import { passkeys, store } from '../../store';
+import { passkeys, store, users } from '../../store';
 import { markTwoStepPassed } from '../sessions';
 import { recoveryCodesForFirstFactor } from '../two-step/recovery-codes';
 import { asRegistration, transportsOf } from './answers';
@@ -19,6 +19,7 @@ import { relyingParty } from './relying-party';
 
 /** Enough for every device a person owns; a cap so that no account grows without end. */
 export const PASSKEYS_PER_PERSON = 20;
+const TOO_MANY = `You have ${PASSKEYS_PER_PERSON} passkeys: remove one before adding another.`;
 
 interface Person {
 	user: { id: string; username: string };
@@ -37,9 +38,7 @@ export async function registrationOptions(
 ): Promise<RegistrationStart> {
 	const existing = await store().of(passkeys).listBy('userId', user.id);
 	if (existing.length >= PASSKEYS_PER_PERSON) {
-		return {
-			refused: `You have ${PASSKEYS_PER_PERSON} passkeys: remove one before adding another.`
-		};
+		return { refused: TOO_MANY };
 	}
 	const issued = await issueChallenge('register', user.id, ip, now);
 	if ('blocked' in issued) return issued;
@@ -103,6 +102,14 @@ export async function addPasskey(
 		}
 		if (await tx.of(passkeys).get(credential.id)) {
 			return { outcome: 'refused', message: 'This passkey is already registered.' };
+		}
+		// Checked in the change itself: options fetched in parallel cannot add more.
+		if ((await tx.of(passkeys).countBy('userId', user.id)) >= PASSKEYS_PER_PERSON) {
+			return { outcome: 'refused', message: TOO_MANY };
+		}
+		// The account may have gone since the request began: no passkey without its person.
+		if (!(await tx.of(users).get(user.id))) {
+			return { outcome: 'refused', message: 'This account no longer exists.' };
 		}
 		await tx.of(passkeys).insert({
 			id: credential.id,

@@ -13,6 +13,9 @@ import { relyingParty } from './relying-party';
 
 type PasskeyEvent = Parameters<typeof signIn>[0] & Pick<RequestEvent, 'cookies'>;
 
+/** The audit actor of a passkey nobody has: parentheses never appear in a username. */
+const UNKNOWN = '(unknown passkey)';
+
 export type PasskeySignInResult =
 	| { outcome: 'signed-in' }
 	| { outcome: 'refused'; reason: Refusal }
@@ -45,7 +48,7 @@ export async function signInWithPasskey(
 	const ip = clientAddress(event);
 	const started = await beginPasskeyAttempt(ip, now);
 	if ('blocked' in started) return { outcome: 'blocked', retryAfter: started.blocked };
-	const refuse = async (reason: Refusal, actor = 'unknown'): Promise<PasskeySignInResult> => {
+	const refuse = async (reason: Refusal, actor = UNKNOWN): Promise<PasskeySignInResult> => {
 		const detail = AUDIT_DETAIL[reason];
 		await audit({ actor, action: 'login.passkey-refused', target: null, ip, detail });
 		return { outcome: 'refused', reason };

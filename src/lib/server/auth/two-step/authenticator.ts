@@ -1,58 +1,11 @@
-import type { RequestEvent } from '@sveltejs/kit';
-import { seal, sealWithTime, unseal, unsealWithTime } from '../../config/sealed';
-import { cookieName, cookieOptions } from '../../http/cookies';
-import { authenticators, type Role, type Transaction } from '../../store';
+import { seal, unseal } from '../../config/sealed';
+import { authenticators, users, type Role, type Transaction } from '../../store';
 import { afterFactorRemoved } from './factors';
 import { recoveryCodesForFirstFactor } from './recovery-codes';
-import { matchingStep, newTotpKey } from './totp';
-
-type SetupEvent = Pick<RequestEvent, 'cookies' | 'url'>;
+import { matchingStep } from './totp';
 
 /** What seals the keys at rest: a copied data file without the secret key opens nothing. */
 const KEY_PURPOSE = 'totp-key';
-/** The key being set up waits in a sealed cookie until a code proves the app has it. */
-const SETUP_COOKIE = 'totp-setup';
-const SETUP_LIFETIME_MS = 15 * 60_000;
-
-/** The key shown to this person on the setup page, while it lasts. */
-export function keyBeingSetUp(
-	event: SetupEvent,
-	userId: string,
-	now = Date.now()
-): Uint8Array | null {
-	const value = event.cookies.get(cookieName(event.url, SETUP_COOKIE));
-	if (value === undefined) return null;
-	const pending = unsealWithTime(SETUP_COOKIE, value, SETUP_LIFETIME_MS, now) as {
-		userId?: string;
-		key?: string;
-	} | null;
-	if (pending?.userId !== userId || typeof pending.key !== 'string') return null;
-	return new Uint8Array(Buffer.from(pending.key, 'base64url'));
-}
-
-/**
- * The key this person is setting up: the one already on its way (so a reload shows the same QR
- * code), or a new one.
- */
-export function authenticatorSetupKey(
-	event: SetupEvent,
-	userId: string,
-	now = Date.now()
-): Uint8Array {
-	const existing = keyBeingSetUp(event, userId, now);
-	if (existing) return existing;
-	const key = newTotpKey();
-	event.cookies.set(
-		cookieName(event.url, SETUP_COOKIE),
-		sealWithTime(SETUP_COOKIE, { userId, key: Buffer.from(key).toString('base64url') }, now),
-		{ ...cookieOptions(event.url), maxAge: SETUP_LIFETIME_MS / 1000 }
-	);
-	return key;
-}
-
-export function endAuthenticatorSetup(event: SetupEvent): void {
-	event.cookies.delete(cookieName(event.url, SETUP_COOKIE), cookieOptions(event.url));
-}
 
 export type SwitchOnResult =
 	| { outcome: 'on'; recoveryCodes: string[] | null }
@@ -72,7 +25,10 @@ export async function switchOnAuthenticator(
 ): Promise<SwitchOnResult> {
 	const match = matchingStep(key, code, now, -1);
 	if (!match || !('step' in match)) return { outcome: 'wrong-code' };
-	if (await tx.of(authenticators).get(userId)) return { outcome: 'already-on' };
+	// Also when the account went meanwhile: nothing is kept without its person.
+	if ((await tx.of(authenticators).get(userId)) || !(await tx.of(users).get(userId))) {
+		return { outcome: 'already-on' };
+	}
 	await tx.of(authenticators).insert({
 		id: userId,
 		sealedKey: seal(KEY_PURPOSE, Buffer.from(key).toString('base64url')),

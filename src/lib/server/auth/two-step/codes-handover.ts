@@ -1,6 +1,5 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { sealWithTime, unsealWithTime } from '../../config/sealed';
-import { cookieName, cookieOptions } from '../../http/cookies';
+import { clearSealedCookie, readSealedCookie, setSealedCookie } from '../../http/sealed-cookie';
 
 type HandoverEvent = Pick<RequestEvent, 'cookies' | 'url'>;
 
@@ -18,10 +17,7 @@ export function showRecoveryCodesOnce(
 	codes: string[],
 	now = Date.now()
 ): void {
-	event.cookies.set(cookieName(event.url, NAME), sealWithTime(NAME, { userId, codes }, now), {
-		...cookieOptions(event.url),
-		maxAge: LIFETIME_MS / 1000
-	});
+	setSealedCookie(event, NAME, { userId, codes }, LIFETIME_MS, now);
 }
 
 /** The codes made for this person, removed as they are read; null when there are none to show. */
@@ -30,14 +26,15 @@ export function takeRecoveryCodes(
 	userId: string,
 	now = Date.now()
 ): string[] | null {
-	const name = cookieName(event.url, NAME);
-	const value = event.cookies.get(name);
-	if (value === undefined) return null;
-	event.cookies.delete(name, cookieOptions(event.url));
-	const sealed = unsealWithTime(NAME, value, LIFETIME_MS, now) as {
-		userId?: string;
-		codes?: unknown;
-	} | null;
+	const sealed = readSealedCookie(event, NAME, LIFETIME_MS, now) as
+		| {
+				userId?: string;
+				codes?: unknown;
+		  }
+		| null
+		| undefined;
+	if (sealed === undefined) return null;
+	clearSealedCookie(event, NAME);
 	if (sealed?.userId !== userId || !Array.isArray(sealed.codes)) return null;
 	return sealed.codes.filter((code): code is string => typeof code === 'string');
 }

@@ -1,6 +1,5 @@
 import type { RequestEvent } from '@sveltejs/kit';
-import { sealWithTime, unsealWithTime } from '../../config/sealed';
-import { cookieName, cookieOptions } from '../../http/cookies';
+import { clearSealedCookie, readSealedCookie, setSealedCookie } from '../../http/sealed-cookie';
 
 type PendingEvent = Pick<RequestEvent, 'cookies' | 'url'>;
 
@@ -23,19 +22,14 @@ export function setPendingSignIn(
 	pending: PendingSignIn,
 	now = Date.now()
 ): void {
-	event.cookies.set(cookieName(event.url, NAME), sealWithTime(NAME, pending, now), {
-		...cookieOptions(event.url),
-		maxAge: PENDING_SIGN_IN_MS / 1000
-	});
+	setSealedCookie(event, NAME, pending, PENDING_SIGN_IN_MS, now);
 }
 
 export function readPendingSignIn(event: PendingEvent, now = Date.now()): PendingSignIn | null {
-	const value = event.cookies.get(cookieName(event.url, NAME));
-	if (value === undefined) return null;
-	const pending = unsealWithTime(NAME, value, PENDING_SIGN_IN_MS, now) as PendingSignIn | null;
+	const pending = readSealedCookie(event, NAME, PENDING_SIGN_IN_MS, now) as PendingSignIn | null;
 	return pending && typeof pending.userId === 'string' ? pending : null;
 }
 
 export function clearPendingSignIn(event: PendingEvent): void {
-	event.cookies.delete(cookieName(event.url, NAME), cookieOptions(event.url));
+	clearSealedCookie(event, NAME);
 }

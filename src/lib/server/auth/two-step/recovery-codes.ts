@@ -1,4 +1,5 @@
 import { createHash, randomInt } from 'node:crypto';
+import { RECOVERY_CODE_COUNT } from '$lib/limits';
 import { recoveryCodes, type Transaction } from '../../store';
 
 /*
@@ -7,7 +8,6 @@ import { recoveryCodes, type Transaction } from '../../store';
  * limit, so a plain SHA-256 of each is enough to keep, and no usable code is ever stored.
  */
 
-export const RECOVERY_CODE_COUNT = 10;
 const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
 function newCode(): string {

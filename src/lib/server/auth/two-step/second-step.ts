@@ -3,7 +3,7 @@ import { audit } from '../../audit/audit';
 import { clientAddress } from '../../http/client-address';
 import type { Remaining } from '../../http/rate-limit';
 import { signIn } from '../sign-in';
-import { beginCodeAttempt, codeAttemptDoesNotCount } from '../sign-in-limits';
+import { beginCodeAttempt, codeAttemptDoesNotCount, codeRight } from '../sign-in-limits';
 import { getUser } from '../../accounts/users';
 import { CredentialsChangedError } from '../sessions';
 import { checkAuthenticatorCode, type CodeCheck } from './authenticator';
@@ -77,17 +77,24 @@ export async function finishSignIn(
 		return { outcome: 'wrong', remaining: started.attempt.ifWrong };
 	}
 	clearPendingSignIn(event);
-	await codeAttemptDoesNotCount(started.attempt);
-	const method = 'code' in entered ? 'authenticator app' : 'recovery code';
-	await audit({ actor: user.username, action: 'login.success', target: null, ip, detail: method });
-	if (codesLeft !== null) {
-		await audit({
-			actor: user.username,
-			action: 'two-step.recovery-code-used',
-			target: null,
-			ip,
-			detail: `${codesLeft} left`
-		});
-	}
+	await codeRight(started.attempt);
+	// One entry a sign-in; a recovery code's says so, and how many are left.
+	await audit(
+		codesLeft === null
+			? {
+					actor: user.username,
+					action: 'login.success',
+					target: null,
+					ip,
+					detail: 'authenticator app'
+				}
+			: {
+					actor: user.username,
+					action: 'two-step.recovery-code-used',
+					target: null,
+					ip,
+					detail: `${codesLeft} left`
+				}
+	);
 	return { outcome: 'signed-in' };
 }

@@ -75,6 +75,11 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
 			alter table sessions add column two_step text not null default 'not-used'
 				check (two_step in ('not-used', 'passed', 'setup-required'));
 
+			-- An admin removing someone's factors signs them out with that reason.
+			alter table session_endings drop constraint session_endings_reason_check;
+			alter table session_endings add constraint session_endings_reason_check
+				check (reason in ('password-changed', 'signed-out-everywhere', 'ended-elsewhere', 'account-deleted', 'two-step-reset'));
+
 			create table authenticators (
 				id text primary key references users (id) on delete cascade,
 				sealed_key text not null,

@@ -1,14 +1,14 @@
 import { redirect } from '@sveltejs/kit';
 import { encode } from 'uqr';
 import { audit } from '$lib/server/audit/audit';
-import { requireUser } from '$lib/server/auth/guards';
+import { mayAddFactor, requireUser } from '$lib/server/auth/guards';
 import { markTwoStepPassed } from '$lib/server/auth/sessions';
+import { switchOnAuthenticator } from '$lib/server/auth/two-step/authenticator';
 import {
 	authenticatorSetupKey,
 	endAuthenticatorSetup,
-	keyBeingSetUp,
-	switchOnAuthenticator
-} from '$lib/server/auth/two-step/authenticator';
+	keyBeingSetUp
+} from '$lib/server/auth/two-step/authenticator-setup';
 import { showRecoveryCodesOnce } from '$lib/server/auth/two-step/codes-handover';
 import { factorsOf } from '$lib/server/auth/two-step/factors';
 import { manualEntryKey, totpKeyUri } from '$lib/server/auth/two-step/totp';
@@ -30,7 +30,9 @@ function qrPath(text: string): { size: number; path: string } {
 }
 
 export const load: PageServerLoad = async (event) => {
-	const { user } = requireUser(event);
+	const { user, session } = requireUser(event);
+	// The choice page says why: sign in again with the factor they have.
+	if (!(await mayAddFactor(user, session))) redirect(303, '/account/two-step');
 	if ((await factorsOf(user.id)).authenticator) {
 		setFlash(event, 'The authenticator app is already on.');
 		redirect(303, '/account#two-step');
@@ -41,14 +43,14 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		// Drawn on the server (no script), so the page works without JavaScript.
 		qrCode: qrPath(uri),
-		manualKey: manualEntryKey(key),
-		uri
+		manualKey: manualEntryKey(key)
 	};
 };
 
 export const actions: Actions = {
 	switchOn: async (event) => {
 		const { user, session } = requireUser(event);
+		if (!(await mayAddFactor(user, session))) redirect(303, '/account/two-step');
 		const { values, problem } = readTextFields(await readForm(event.request), ['code']);
 		if (problem) return invalid(problem);
 		const key = keyBeingSetUp(event, user.id);

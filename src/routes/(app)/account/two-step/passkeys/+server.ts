@@ -17,7 +17,7 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = async (event) => {
 	requireSameOrigin(event);
-	const person = requirePerson(event);
+	const person = await requirePerson(event);
 	const body = await readJsonBody(event.request);
 	const name = typeof body.name === 'string' ? cleanPasskeyName(body.name) : null;
 	if (name === null) {

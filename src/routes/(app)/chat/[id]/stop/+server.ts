@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { requireUserForEndpoint } from '$lib/server/auth/guards';
 import { requireSameOrigin } from '$lib/server/http/same-origin';
 import { getChat } from '$lib/server/tools/chat/chats';
 import { stopAnswers } from '$lib/server/tools/chat/turn';
@@ -10,8 +11,8 @@ import type { RequestHandler } from './$types';
  */
 export const POST: RequestHandler = async (event) => {
 	requireSameOrigin(event);
-	if (!event.locals.user) error(401, 'Please sign in again.');
-	const chat = await getChat(event.locals.user.id, event.params.id);
+	const { user } = requireUserForEndpoint(event);
+	const chat = await getChat(user.id, event.params.id);
 	if (!chat) error(404, 'No such chat.');
 	stopAnswers(chat.id);
 	return new Response(null, { status: 204 });

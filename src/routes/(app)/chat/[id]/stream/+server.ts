@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { requireUserForEndpoint } from '$lib/server/auth/guards';
 import { requireSameOrigin } from '$lib/server/http/same-origin';
 import { getChat, openQuestion } from '$lib/server/tools/chat/chats';
 import { runTurn, startTurn, type TurnEnd } from '$lib/server/tools/chat/turn';
@@ -27,10 +28,9 @@ async function readAsk(request: Request): Promise<{ content?: unknown; again?: u
  */
 export const POST: RequestHandler = async (request) => {
 	requireSameOrigin(request);
-	const { locals, params } = request;
-	if (!locals.user) error(401, 'Please sign in again.');
-	const isAdmin = locals.user.role === 'admin';
-	const chat = await getChat(locals.user.id, params.id);
+	const { user } = requireUserForEndpoint(request);
+	const isAdmin = user.role === 'admin';
+	const chat = await getChat(user.id, request.params.id);
 	if (!chat) error(404, 'No such chat.');
 	const ask = await readAsk(request.request);
 	const again = ask.again === true;

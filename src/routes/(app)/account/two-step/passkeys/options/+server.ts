@@ -10,7 +10,7 @@ import type { RequestHandler } from './$types';
 /** POST: the options for the browser's "create a passkey" dialog, with a fresh challenge. */
 export const POST: RequestHandler = async (event) => {
 	requireSameOrigin(event);
-	const person = requirePerson(event);
+	const person = await requirePerson(event);
 	const start = await registrationOptions(event, person, clientAddress(event));
 	if ('blocked' in start) return jsonRefusal(429, tooManyAttempts(event, start.blocked));
 	if ('refused' in start) return jsonRefusal(409, start.refused);
