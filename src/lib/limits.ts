@@ -12,3 +12,7 @@ export const AGE_MAX = 150;
 
 /** The chat tool: a conversation's title. */
 export const CHAT_TITLE_MAX = 80;
+
+/** Apps behind the proxy and the groups of people who may enter them. */
+export const APP_NAME_MAX = 60;
+export const GROUP_NAME_MAX = 32;

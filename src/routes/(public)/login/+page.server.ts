@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { appRedirectTargets } from '$lib/server/apps/redirect-targets';
 import { redirectSignedIn } from '$lib/server/auth/guards';
 import { logIn } from '$lib/server/auth/login';
 import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
@@ -32,7 +33,8 @@ export const actions: Actions = {
 		}
 		const result = await logIn(event, username, values.password, values.remember !== '');
 		if (result.outcome === 'signed-in') {
-			redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+			const back = event.url.searchParams.get('redirectTo');
+			redirect(303, safeRedirectTarget(back, undefined, await appRedirectTargets(event.url)));
 		}
 		switch (result.outcome) {
 			case 'blocked':

@@ -1,4 +1,5 @@
 import { redirect } from '@sveltejs/kit';
+import { appRedirectTargets } from '$lib/server/apps/redirect-targets';
 import { signUp } from '$lib/server/accounts/signup';
 import { hasNoUsers } from '$lib/server/accounts/users';
 import { redirectSignedIn } from '$lib/server/auth/guards';
@@ -39,7 +40,8 @@ export const actions: Actions = {
 
 		const result = await signUp(event, username.value, values.password);
 		if (result.outcome === 'created') {
-			redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+			const back = event.url.searchParams.get('redirectTo');
+			redirect(303, safeRedirectTarget(back, undefined, await appRedirectTargets(event.url)));
 		}
 		switch (result.outcome) {
 			case 'blocked':

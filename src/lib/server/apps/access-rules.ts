@@ -1,0 +1,40 @@
+/**
+ * Who may enter an app. Each kind is one entry: its label on the admin page and its check.
+ * Adding a kind (two-step sign-in's "only after a second factor") is one more entry here; the
+ * stored rule, the admin form and the check all follow from this table.
+ */
+export const ACCESS_RULES = {
+	'signed-in': { label: 'Everyone signed in', allows: () => true },
+	admins: { label: 'Admins only', allows: (visitor) => visitor.isAdmin },
+	groups: {
+		label: 'People in chosen groups',
+		allows: (visitor, rule) => rule.groupIds.some((id) => visitor.groupIds.has(id))
+	}
+} satisfies Record<
+	string,
+	{ label: string; allows: (visitor: Visitor, rule: AccessRule) => boolean }
+>;
+
+export type AccessKind = keyof typeof ACCESS_RULES;
+
+export const ACCESS_KINDS = Object.keys(ACCESS_RULES) as AccessKind[];
+
+/** As stored with an app: the kind, and the groups it names (used by `groups` only). */
+export interface AccessRule {
+	kind: AccessKind;
+	groupIds: string[];
+}
+
+/** What a rule may ask about the signed-in person (and, with two-step sign-in, their session). */
+export interface Visitor {
+	isAdmin: boolean;
+	groupIds: ReadonlySet<string>;
+}
+
+export function isAccessKind(value: unknown): value is AccessKind {
+	return typeof value === 'string' && Object.hasOwn(ACCESS_RULES, value);
+}
+
+export function allows(rule: AccessRule, visitor: Visitor): boolean {
+	return ACCESS_RULES[rule.kind].allows(visitor, rule);
+}

@@ -1,0 +1,61 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import { config } from '../config';
+import { clientAddress } from '../http/client-address';
+import { ADMINS_GROUP } from './groups';
+import { allows } from './access-rules';
+import { noteDenial } from './denials';
+import { appFor, directory, groupIdsOf } from './directory';
+import { isNavigation, originalRequest } from './original-request';
+
+type VerifyEvent = Pick<
+	RequestEvent,
+	'request' | 'locals' | 'url' | 'getClientAddress' | 'platform'
+>;
+
+/** Never kept by the proxy or anyone else: the answer is about one person, now. */
+const answer = (status: number, headers: Record<string, string> = {}) =>
+	new Response(null, { status, headers: { 'cache-control': 'no-store', ...headers } });
+
+/** Header values are bytes: a name such as "José" goes out as its UTF-8 bytes, as Authelia does. */
+const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+
+/**
+ * `GET /auth/verify`, asked by the reverse proxy before each request to a protected app: 200 with
+ * who it is, 401 or a 302 to login for visitors, 403 for people the app's rule keeps out. It
+ * reads the session (as every request does) and what is in memory; it writes nothing, except a
+ * refusal to the audit trail now and then.
+ */
+export async function verifyRequest(event: VerifyEvent): Promise<Response> {
+	const original = originalRequest(event.request.headers);
+	if (!original) return answer(400);
+	const { user, sessionEnded, sessionExpired } = event.locals;
+	const apps = await directory();
+	const app = appFor(apps, original.url.host, original.url.pathname);
+	const claimed = app !== undefined || config().forwardAuth.unclaimedHosts === 'signed-in';
+	if (!claimed) {
+		if (user) await noteDenial(user.username, original.url.host, clientAddress(event));
+		return answer(403);
+	}
+	if (!user) {
+		if (original.nginx || !isNavigation(original.method, event.request.headers.get('accept'))) {
+			return answer(401);
+		}
+		const login = new URL('/login', config().origin ?? event.url.origin);
+		login.searchParams.set('redirectTo', original.url.href);
+		const reason = sessionEnded ?? (sessionExpired ? 'expired' : null);
+		if (reason) login.searchParams.set('reason', reason);
+		return answer(302, { location: login.href });
+	}
+	const groupIds = groupIdsOf(apps, user.id);
+	const isAdmin = user.role === 'admin';
+	if (app && !allows(app.access, { isAdmin, groupIds })) {
+		await noteDenial(user.username, app.name, clientAddress(event));
+		return answer(403);
+	}
+	const groupNames = [...groupIds].flatMap((id) => apps.groups.get(id)?.name ?? []).sort();
+	return answer(200, {
+		'remote-user': user.username,
+		...(user.fullName ? { 'remote-name': utf8(user.fullName) } : {}),
+		'remote-groups': (isAdmin ? [ADMINS_GROUP, ...groupNames] : groupNames).join(',')
+	});
+}
