@@ -38,3 +38,15 @@ export function isAccessKind(value: unknown): value is AccessKind {
 export function allows(rule: AccessRule, visitor: Visitor): boolean {
 	return ACCESS_RULES[rule.kind].allows(visitor, rule);
 }
+
+/** The rule in words, for the admin's list: "Admins only", "Groups: ops, design". */
+export function describeAccess(rule: AccessRule, groupName: (id: string) => string | undefined) {
+	if (rule.kind !== 'groups') return ACCESS_RULES[rule.kind].label;
+	const names = rule.groupIds.flatMap((id) => groupName(id) ?? []);
+	return names.length > 0 ? `Groups: ${names.join(', ')}` : 'Groups: none left (nobody)';
+}
+
+/** The choices of the admin's form, in the table's order. */
+export function accessKinds(): Array<{ kind: AccessKind; label: string }> {
+	return ACCESS_KINDS.map((kind) => ({ kind, label: ACCESS_RULES[kind].label }));
+}

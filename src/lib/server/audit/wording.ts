@@ -20,7 +20,17 @@ const WORDS: Record<string, Words> = {
 	'admin.set-role': (actor, target, entry) => `${actor} made ${target} ${role(entry)}`,
 	'admin.end-sessions': (actor, target) => `${actor} signed ${target} out everywhere`,
 	'admin.reset-link': (actor, target) => `${actor} made a password reset link for ${target}`,
-	'admin.delete-user': (actor, target) => `${actor} deleted ${target}`
+	'admin.delete-user': (actor, target) => `${actor} deleted ${target}`,
+	'apps.create': (actor, target) => `${actor} added the app ${target}`,
+	'apps.update': (actor, target) => `${actor} changed the app ${target}`,
+	'apps.delete': (actor, target) => `${actor} removed the app ${target}`,
+	'groups.create': (actor, target) => `${actor} created the group ${target}`,
+	'groups.delete': (actor, target) => `${actor} deleted the group ${target}`,
+	'groups.add-member': (actor, target, entry) =>
+		`${actor} added ${target} to the group ${entry.detail ?? '?'}`,
+	'groups.remove-member': (actor, target, entry) =>
+		`${actor} removed ${target} from the group ${entry.detail ?? '?'}`,
+	'access.denied': (actor, target) => `${actor} was refused entry to ${target}`
 };
 
 /** A sentence a person understands, for an action id like `admin.set-role`. */
