@@ -6,6 +6,7 @@ import { hashPassword } from '../../src/lib/server/auth/password';
 import { JsonStore } from '../../src/lib/server/store/backends/json/json-store';
 import { PostgresStore } from '../../src/lib/server/store/backends/postgres/postgres-store';
 import {
+	CORE_COLLECTIONS,
 	limits,
 	sessionEndings,
 	sessions,
@@ -29,7 +30,7 @@ import type { StoreLocation } from './backend';
 /** Where data lives: a running server, a store location, or (JSON backend) a data directory. */
 export type Where = { store: StoreLocation } | StoreLocation | string;
 
-const COLLECTIONS = [users, sessions, limits, sessionEndings, chats];
+const COLLECTIONS = [...CORE_COLLECTIONS, chats];
 
 function locationOf(where: Where): StoreLocation {
 	if (typeof where === 'string') return { dataDir: where, databaseUrl: null };

@@ -13,12 +13,17 @@ function protocolsFor(own: URL): string[] {
  * host under that domain: the cookie is theirs too. Nowhere else.
  */
 export async function appRedirectTargets(own: URL): Promise<OtherSites> {
-	const hosts = new Set((await directory()).apps.map((app) => app.host));
-	const domain = config().forwardAuth.cookieDomain;
+	const hosts = (await directory()).apps.map((app) => app.host);
+	return otherSitesFor(hosts, config().forwardAuth.cookieDomain, own);
+}
+
+/** The app hosts (`host[:port]`, exactly), and any host that is or ends in `.domain`. */
+export function otherSitesFor(hosts: string[], domain: string | null, own: URL): OtherSites {
+	const known = new Set(hosts);
 	return {
 		protocols: protocolsFor(own),
 		allows: (url) =>
-			hosts.has(url.host) ||
+			known.has(url.host) ||
 			(domain !== null && (url.hostname === domain || url.hostname.endsWith(`.${domain}`)))
 	};
 }
