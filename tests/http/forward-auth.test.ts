@@ -45,9 +45,18 @@ describe('/auth/verify', () => {
 		expect(response.status).toBe(200);
 		expect(response.headers.get('remote-user')).toBe('bob');
 		expect(response.headers.get('remote-groups')).toBe('ops');
-		expect(response.headers.get('remote-name')).toBeNull();
+		expect(response.headers.get('remote-name')).toBe('');
 		expect(response.headers.get('cache-control')).toBe('no-store');
 		expect(await response.text()).toBe('');
+	});
+
+	it('sends the full name as UTF-8 bytes', async () => {
+		const { client } = await signedInUser(server());
+		const saved = await client.post('/profile/edit?/save', { fullName: 'Zoë Ünal', bio: '', age: '' });
+		expect(saved.status).toBe(303);
+		const response = await askAsNginx(client, 'https://tools.test/wiki');
+		const raw = response.headers.get('remote-name') ?? '';
+		expect(Buffer.from(raw, 'latin1').toString('utf8')).toBe('Zoë Ünal');
 	});
 
 	it('answers HEAD like GET', async () => {
@@ -102,7 +111,11 @@ describe('/auth/verify', () => {
 
 	it('sends visitors to login: 401 for nginx, 302 for a browser page load otherwise', async () => {
 		const visitor = new Client(server().origin);
-		expect((await askAsNginx(visitor, 'https://grafana.test/d/1')).status).toBe(401);
+		const nginx = await askAsNginx(visitor, 'https://grafana.test/d/1?a=1&b=2');
+		expect(nginx.status).toBe(401);
+		expect(nginx.headers.get('location')).toBe(
+			`${server().origin}/login?redirectTo=${encodeURIComponent('https://grafana.test/d/1?a=1&b=2')}`
+		);
 		const page = await askAsCaddy(visitor, 'https://grafana.test/d/1?tab=a&b=%20c');
 		expect(page.status).toBe(302);
 		const login = new URL(page.headers.get('location') ?? '');

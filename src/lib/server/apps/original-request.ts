@@ -3,8 +3,8 @@ export interface OriginalRequest {
 	url: URL;
 	method: string;
 	/**
-	 * nginx's `auth_request` (which sends `X-Original-URL`) takes only 2xx, 401 and 403: its
-	 * `error_page 401` sends the browser to login, so it never gets a 302.
+	 * nginx's `auth_request` (which sends `X-Original-URL`) takes only 2xx, 401 and 403: it gets
+	 * a 401 carrying the login URL, which its `error_page 401 =302` sends the browser to.
 	 */
 	nginx: boolean;
 }

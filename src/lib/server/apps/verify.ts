@@ -37,13 +37,13 @@ export async function verifyRequest(event: VerifyEvent): Promise<Response> {
 		return answer(403);
 	}
 	if (!user) {
-		if (original.nginx || !isNavigation(original.method, event.request.headers.get('accept'))) {
-			return answer(401);
-		}
 		const login = new URL('/login', config().origin ?? event.url.origin);
 		login.searchParams.set('redirectTo', original.url.href);
 		const reason = sessionEnded ?? (sessionExpired ? 'expired' : null);
 		if (reason) login.searchParams.set('reason', reason);
+		// nginx turns this 401 into a redirect to the Location (`error_page 401 =302`).
+		if (original.nginx) return answer(401, { location: login.href });
+		if (!isNavigation(original.method, event.request.headers.get('accept'))) return answer(401);
 		return answer(302, { location: login.href });
 	}
 	const groupIds = groupIdsOf(apps, user.id);
@@ -55,7 +55,9 @@ export async function verifyRequest(event: VerifyEvent): Promise<Response> {
 	const groupNames = [...groupIds].flatMap((id) => apps.groups.get(id)?.name ?? []).sort();
 	return answer(200, {
 		'remote-user': user.username,
-		...(user.fullName ? { 'remote-name': utf8(user.fullName) } : {}),
+		// Sent even when empty: Caddy 2.6's copy_headers passes a header it did not get on as its
+		// literal placeholder text; nginx drops an empty one.
+		'remote-name': utf8(user.fullName),
 		'remote-groups': (isAdmin ? [ADMINS_GROUP, ...groupNames] : groupNames).join(',')
 	});
 }
