@@ -52,7 +52,11 @@ describe('/auth/verify', () => {
 
 	it('sends the full name as UTF-8 bytes', async () => {
 		const { client } = await signedInUser(server());
-		const saved = await client.post('/profile/edit?/save', { fullName: 'Zoë Ünal', bio: '', age: '' });
+		const saved = await client.post('/profile/edit?/save', {
+			fullName: 'Zoë Ünal',
+			bio: '',
+			age: ''
+		});
 		expect(saved.status).toBe(303);
 		const response = await askAsNginx(client, 'https://tools.test/wiki');
 		const raw = response.headers.get('remote-name') ?? '';

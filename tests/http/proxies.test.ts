@@ -108,7 +108,7 @@ describe.each([
 		const app = `${APP_HOST}:${port}`;
 		for (const fields of [
 			{ name: 'App', host: app, pathPrefix: '', access: 'groups', groups: ops },
-			{ name: 'Docs', host: app, pathPrefix: '/docs', access: 'signed-in' }
+			{ name: 'Docs', host: app, pathPrefix: '/docs', access: 'signed-in', groups: '' }
 		]) {
 			const added = await admin.submit(at(AUTH_HOST, '/admin/apps?/createApp'), {
 				url: '',

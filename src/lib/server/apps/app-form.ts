@@ -22,7 +22,9 @@ export function readAppForm(
 ): { input: AppInput; refused?: undefined } | { refused: ActionFailure<InvalidForm> } {
 	const { values, problem } = readTextFields(form, FIELDS);
 	if (problem) return { refused: invalidFor('app', problem) };
-	const groupIds = (form?.getAll('groups') ?? []).filter((id) => typeof id === 'string');
+	const groupIds = (form?.getAll('groups') ?? []).filter(
+		(id): id is string => typeof id === 'string' && id !== ''
+	);
 	const refill = { ...values, groups: groupIds.join(',') };
 	const checks = {
 		name: validateAppName(values.name),
