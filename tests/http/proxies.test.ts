@@ -2,19 +2,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HostClient, type HostResponse } from '../helpers/host-client';
-import {
-	APP_HOST,
-	AUTH_HOST,
-	startCaddy,
-	startEchoApp,
-	startNginx,
-	UNCLAIMED_HOST,
-	type RunningProxy
-} from '../helpers/proxies';
+import { startProtectedApp, type ProtectedApp } from '../helpers/protected-app';
+import { APP_HOST, AUTH_HOST, startCaddy, startNginx, UNCLAIMED_HOST } from '../helpers/proxies';
 import { PASSWORD } from '../helpers/security';
-import { freePort, startServer, type RunningServer } from '../helpers/server';
-import { storedUser } from '../helpers/stored';
-import { makeTempDir, removeDir } from '../helpers/temp-dir';
 
 /*
  * Gatehouse behind real nginx and Caddy, with the README's configurations (docs/proxies/), in
@@ -47,24 +37,9 @@ describe.each([
 	['nginx', startNginx],
 	['Caddy', startCaddy]
 ])('behind %s', (_, startProxy) => {
-	let dir: string;
-	let gatehouse: RunningServer;
-	let proxy: RunningProxy;
-	let echo: Awaited<ReturnType<typeof startEchoApp>>;
+	let setup: ProtectedApp;
 	let port: number;
-	const at = (host: string, pathAndQuery = '/') => `http://${host}:${port}${pathAndQuery}`;
-
-	/** A new browser that signs up through the proxy. */
-	async function signedUp(username: string): Promise<HostClient> {
-		const browser = new HostClient(port);
-		const response = await browser.submit(at(AUTH_HOST, '/signup'), {
-			username,
-			password: PASSWORD,
-			confirmPassword: PASSWORD
-		});
-		expect(response.status).toBe(303);
-		return browser;
-	}
+	const at = (host: string, pathAndQuery = '/') => setup.at(host, pathAndQuery);
 
 	async function signedIn(username: string): Promise<HostClient> {
 		const browser = new HostClient(port);
@@ -77,53 +52,12 @@ describe.each([
 	}
 
 	beforeAll(async () => {
-		dir = await makeTempDir('gatehouse-proxy-');
-		port = await freePort();
-		echo = await startEchoApp();
-		gatehouse = await startServer({
-			env: { ORIGIN: at(AUTH_HOST, ''), COOKIE_DOMAIN: 'example.test' }
-		});
-		const ports = {
-			proxy: port,
-			gatehouse: Number(new URL(gatehouse.origin).port),
-			app: echo.port
-		};
-		proxy = await startProxy(dir, ports);
-
-		const admin = await signedUp('theadmin');
-		await signedUp('bob');
-		await signedUp('carol');
-		expect(
-			(await admin.submit(at(AUTH_HOST, '/admin/apps?/createGroup'), { name: 'ops' })).status
-		).toBe(303);
-		const page = (await admin.request(at(AUTH_HOST, '/admin/apps'))).body;
-		const ops = /<label for="group-([0-9a-f-]{36})">ops<\/label>/.exec(page)?.[1] ?? '';
-		const bobId = (await storedUser(gatehouse, 'bob'))?.id ?? '';
-		const groups = await admin.request(at(AUTH_HOST, `/admin/users/${bobId}?/setGroups`), {
-			method: 'POST',
-			headers: { origin: at(AUTH_HOST, ''), 'content-type': 'application/x-www-form-urlencoded' },
-			body: `groups=${ops}`
-		});
-		expect(groups.status).toBe(303);
-		const app = `${APP_HOST}:${port}`;
-		for (const fields of [
-			{ name: 'App', host: app, pathPrefix: '', access: 'groups', groups: ops },
-			{ name: 'Docs', host: app, pathPrefix: '/docs', access: 'signed-in', groups: '' }
-		]) {
-			const added = await admin.submit(at(AUTH_HOST, '/admin/apps?/createApp'), {
-				url: '',
-				...fields
-			});
-			expect(added.status).toBe(303);
-		}
+		setup = await startProtectedApp(startProxy);
+		port = setup.port;
 	});
 
 	afterAll(async () => {
-		await proxy?.stop();
-		await gatehouse?.kill();
-		await echo?.close();
-		if (dir) await removeDir(dir);
-		if (gatehouse) await removeDir(gatehouse.dataDir);
+		await setup?.stop();
 	});
 
 	it('sends a visitor to log in, then back to the app, which learns who it is', async () => {
