@@ -182,6 +182,13 @@ describe('apps and groups', () => {
 		await putInGroups(admin, id, []);
 		expect((await askAsNginx(client, 'https://figma.test/')).status).toBe(403);
 		expect(await auditText(server())).toContain('"action":"groups.remove-member"');
+		await putInGroups(admin, id, [design]);
+		const unconfirmed = await admin.post('/admin/apps?/deleteGroup', { id: design });
+		expect(unconfirmed.status).toBe(400);
+		const deleted = await admin.post('/admin/apps?/deleteGroup', { id: design, confirm: 'yes' });
+		expect(deleted.status).toBe(303);
+		expect((await askAsNginx(client, 'https://figma.test/')).status).toBe(403);
+		expect(await auditText(server())).toContain('"action":"groups.delete"');
 	});
 
 	it('refuses a second app on the same host and path, and a reserved group name', async () => {
@@ -219,7 +226,10 @@ describe('apps and groups', () => {
 		expect(edit.status).toBe(303);
 		expect((await askAsNginx(carol, 'https://temp.test/')).status).toBe(403);
 		expect((await askAsNginx(admin, 'https://temp.test/')).status).toBe(200);
-		expect((await admin.post(`/admin/apps/${id}?/deleteApp`, {})).status).toBe(303);
+		expect((await admin.post(`/admin/apps/${id}?/deleteApp`, {})).status).toBe(400);
+		expect((await askAsNginx(admin, 'https://temp.test/')).status).toBe(200);
+		const removed = await admin.post(`/admin/apps/${id}?/deleteApp`, { confirm: 'yes' });
+		expect(removed.status).toBe(303);
 		expect((await askAsNginx(admin, 'https://temp.test/')).status).toBe(403);
 		const trail = await auditText(server());
 		expect(trail).toContain('"action":"apps.update"');

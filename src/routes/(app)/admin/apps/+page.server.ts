@@ -70,8 +70,9 @@ async function createGroup(event: RequestEvent) {
 
 async function deleteGroup(event: RequestEvent) {
 	const { user: admin } = requireAdmin(event);
-	const { values, problem } = readTextFields(await readForm(event.request), ['id']);
+	const { values, problem } = readTextFields(await readForm(event.request), ['id', 'confirm']);
 	if (problem) return invalidFor('group', problem);
+	if (values.confirm !== 'yes') return invalidFor('group', 'Tick the box to delete the group.');
 	const group = await removeGroup(values.id);
 	if (group) {
 		await auditChange(event, admin, 'groups.delete', group.name);

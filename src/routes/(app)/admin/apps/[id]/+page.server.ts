@@ -6,7 +6,7 @@ import { auditChange } from '$lib/server/apps/audit-change';
 import { listGroups } from '$lib/server/apps/groups';
 import { requireAdmin } from '$lib/server/auth/guards';
 import { setFlash } from '$lib/server/http/flash';
-import { invalidFor, readForm } from '$lib/server/http/forms';
+import { invalidFor, readForm, readTextFields } from '$lib/server/http/forms';
 import type { Actions, PageServerLoad } from './$types';
 
 async function appOf(event: Pick<RequestEvent, 'params'>) {
@@ -45,7 +45,18 @@ async function updateApp(event: RequestEvent) {
 
 async function deleteApp(event: RequestEvent) {
 	const { user: admin } = requireAdmin(event);
-	const app = await removeApp((await appOf(event)).id);
+	const target = await appOf(event);
+	const { values, problem } = readTextFields(await readForm(event.request), ['confirm']);
+	if (problem) return invalidFor('delete', problem);
+	if (values.confirm !== 'yes') {
+		return invalidFor(
+			'delete',
+			'Please confirm.',
+			{},
+			{ confirm: 'Tick the box to remove the app.' }
+		);
+	}
+	const app = await removeApp(target.id);
 	if (app) {
 		await auditChange(event, admin, 'apps.delete', app.name);
 		setFlash(event, `${app.name} removed.`);
