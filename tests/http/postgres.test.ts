@@ -62,7 +62,8 @@ onPostgres('starting on PostgreSQL', () => {
 		expect(ids).toEqual([
 			'chat-001-chats',
 			'core-001-users-sessions-limits-audit',
-			'core-002-session-endings'
+			'core-002-session-endings',
+			'core-004-forward-auth'
 		]);
 	});
 });

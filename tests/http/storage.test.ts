@@ -251,8 +251,11 @@ onJsonFiles('strict reading at start', () => {
 		await start({ dataDir });
 		const names = (await fs.readdir(dataDir)).sort();
 		expect(names).toEqual([
+			'apps.json',
 			'chats.json',
 			'gatehouse.lock',
+			'group-members.json',
+			'groups.json',
 			'limits.json',
 			'secret.key',
 			'session-endings.json',

@@ -1,4 +1,6 @@
 import type { ActionFailure } from '@sveltejs/kit';
+import type { AppRecord } from '../store';
+import { AppTakenError, saveApp } from './apps';
 import { invalidFor, readTextFields, type InvalidForm } from '../http/forms';
 import { fieldErrors } from '../http/validation';
 import {
@@ -69,4 +71,23 @@ export function appFormValues(input: AppInput): Record<string, string> {
 		access: input.access.kind,
 		groups: input.access.groupIds.join(',')
 	};
+}
+
+/** Saves the form's app (a new one without `id`); a clash with another app is the form's refusal. */
+export async function saveAppForm(
+	input: AppInput,
+	id?: string
+): Promise<
+	{ saved: AppRecord | undefined; refused?: undefined } | { refused: ActionFailure<InvalidForm> }
+> {
+	try {
+		return { saved: await saveApp(input, id) };
+	} catch (error) {
+		if (!(error instanceof AppTakenError)) throw error;
+		return {
+			refused: invalidFor('app', error.message, appFormValues(input), {
+				[error.field]: error.message
+			})
+		};
+	}
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { apps, DuplicateKeyError, store, type AppRecord } from '../store';
 import type { AppInput } from './app-fields';
-import { forgetDirectory } from './directory';
+import { updateDirectory } from './directory';
 
 /** The name or the host and path is another app's already. */
 export class AppTakenError extends Error {
@@ -31,7 +31,7 @@ export function getApp(id: string): Promise<AppRecord | undefined> {
 export async function saveApp(input: AppInput, id?: string): Promise<AppRecord | undefined> {
 	const claim = input.host + input.pathPrefix;
 	try {
-		return await store().update(async (tx) => {
+		return await updateDirectory(async (tx) => {
 			const table = tx.of(apps);
 			const existing = id === undefined ? undefined : await table.get(id);
 			if (id !== undefined && !existing) return undefined;
@@ -53,19 +53,13 @@ export async function saveApp(input: AppInput, id?: string): Promise<AppRecord |
 		// Two admins adding the same app at once: the unique keys refuse the second.
 		if (error instanceof DuplicateKeyError) throw new AppTakenError('host');
 		throw error;
-	} finally {
-		forgetDirectory();
 	}
 }
 
-export async function deleteApp(id: string): Promise<AppRecord | undefined> {
-	try {
-		return await store().update(async (tx) => {
-			const app = await tx.of(apps).get(id);
-			if (app) await tx.of(apps).remove(id);
-			return app;
-		});
-	} finally {
-		forgetDirectory();
-	}
+export function deleteApp(id: string): Promise<AppRecord | undefined> {
+	return updateDirectory(async (tx) => {
+		const app = await tx.of(apps).get(id);
+		if (app) await tx.of(apps).remove(id);
+		return app;
+	});
 }

@@ -1,9 +1,17 @@
-import { apps, groupMembers, groups, store, type AppRecord, type GroupRecord } from '../store';
+import {
+	apps,
+	groupMembers,
+	groups,
+	store,
+	type AppRecord,
+	type GroupRecord,
+	type Transaction
+} from '../store';
 
 /**
  * Who may enter which app is asked on every request of every protected app, so the apps, the
  * groups and who is in them are held in memory and read again at most this long after the last
- * read. A change made through this process is seen at once (`forgetDirectory`); with PostgreSQL,
+ * read. A change made through this process is seen at once (`updateDirectory`); with PostgreSQL,
  * a change made on another instance is seen here within this time.
  */
 const REFRESH_MS = 2_000;
@@ -67,11 +75,15 @@ export async function directory(now = Date.now()): Promise<Directory> {
 	return reading;
 }
 
-/** After a change to apps or groups: the next request reads them again. */
-export function forgetDirectory(): void {
-	generation++;
-	current = null;
-	reading = null;
+/** A change to apps, groups or who is in them: the next request reads them again. */
+export async function updateDirectory<T>(change: (tx: Transaction) => Promise<T>): Promise<T> {
+	try {
+		return await store().update(change);
+	} finally {
+		generation++;
+		current = null;
+		reading = null;
+	}
 }
 
 export function groupIdsOf(directory: Directory, userId: string): ReadonlySet<string> {

@@ -9,7 +9,7 @@ import {
 	type GroupRecord,
 	type Transaction
 } from '../store';
-import { forgetDirectory } from './directory';
+import { updateDirectory } from './directory';
 
 /** Sent for every admin in `Remote-Groups`, so no group may take the name. */
 export const ADMINS_GROUP = 'admins';
@@ -51,7 +51,7 @@ export async function listGroups(): Promise<GroupSummary[]> {
 
 export async function createGroup(name: string): Promise<GroupRecord> {
 	try {
-		return await store().update(async (tx) => {
+		return await updateDirectory(async (tx) => {
 			const group: GroupRecord = { id: randomUUID(), name, createdAt: new Date().toISOString() };
 			await tx.of(groups).insert(group);
 			return group;
@@ -59,24 +59,18 @@ export async function createGroup(name: string): Promise<GroupRecord> {
 	} catch (error) {
 		if (error instanceof DuplicateKeyError) throw new GroupTakenError();
 		throw error;
-	} finally {
-		forgetDirectory();
 	}
 }
 
 /** Removes the group and everyone's place in it; apps that named it stop letting its people in. */
-export async function deleteGroup(id: string): Promise<GroupRecord | undefined> {
-	try {
-		return await store().update(async (tx) => {
-			const group = await tx.of(groups).get(id);
-			if (!group) return undefined;
-			await tx.of(groupMembers).removeBy('groupId', id);
-			await tx.of(groups).remove(id);
-			return group;
-		});
-	} finally {
-		forgetDirectory();
-	}
+export function deleteGroup(id: string): Promise<GroupRecord | undefined> {
+	return updateDirectory(async (tx) => {
+		const group = await tx.of(groups).get(id);
+		if (!group) return undefined;
+		await tx.of(groupMembers).removeBy('groupId', id);
+		await tx.of(groups).remove(id);
+		return group;
+	});
 }
 
 /** The ids of the groups a person is in. */
@@ -91,30 +85,26 @@ export interface MembershipChange {
 }
 
 /** Puts the person in exactly these groups (unknown ids are ignored); says what changed. */
-export async function setGroupsOfUser(userId: string, wanted: string[]): Promise<MembershipChange> {
-	try {
-		return await store().update(async (tx) => {
-			const members = tx.of(groupMembers);
-			const current = new Set((await members.listBy('userId', userId)).map((m) => m.groupId));
-			const change: MembershipChange = { added: [], removed: [] };
-			for (const groupId of new Set(wanted)) {
-				if (current.has(groupId)) continue;
-				const group = await tx.of(groups).get(groupId);
-				if (!group) continue;
-				await members.insert({ id: `${groupId}:${userId}`, groupId, userId });
-				change.added.push(group);
-			}
-			for (const groupId of current) {
-				if (wanted.includes(groupId)) continue;
-				await members.remove(`${groupId}:${userId}`);
-				const group = await tx.of(groups).get(groupId);
-				if (group) change.removed.push(group);
-			}
-			return change;
-		});
-	} finally {
-		forgetDirectory();
-	}
+export function setGroupsOfUser(userId: string, wanted: string[]): Promise<MembershipChange> {
+	return updateDirectory(async (tx) => {
+		const members = tx.of(groupMembers);
+		const current = new Set((await members.listBy('userId', userId)).map((m) => m.groupId));
+		const change: MembershipChange = { added: [], removed: [] };
+		for (const groupId of new Set(wanted)) {
+			if (current.has(groupId)) continue;
+			const group = await tx.of(groups).get(groupId);
+			if (!group) continue;
+			await members.insert({ id: `${groupId}:${userId}`, groupId, userId });
+			change.added.push(group);
+		}
+		for (const groupId of current) {
+			if (wanted.includes(groupId)) continue;
+			await members.remove(`${groupId}:${userId}`);
+			const group = await tx.of(groups).get(groupId);
+			if (group) change.removed.push(group);
+		}
+		return change;
+	});
 }
 
 /** Inside the change that deletes an account (PostgreSQL also cascades). */

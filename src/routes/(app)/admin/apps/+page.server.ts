@@ -1,7 +1,7 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { accessKinds, describeAccess } from '$lib/server/apps/access-rules';
-import { appFormValues, readAppForm } from '$lib/server/apps/app-form';
-import { AppTakenError, listApps, saveApp } from '$lib/server/apps/apps';
+import { readAppForm, saveAppForm } from '$lib/server/apps/app-form';
+import { listApps } from '$lib/server/apps/apps';
 import { auditChange } from '$lib/server/apps/audit-change';
 import {
 	createGroup as addGroup,
@@ -36,14 +36,8 @@ async function createApp(event: RequestEvent) {
 	const { user: admin } = requireAdmin(event);
 	const read = readAppForm(await readForm(event.request), event.url);
 	if (read.refused) return read.refused;
-	try {
-		await saveApp(read.input);
-	} catch (error) {
-		if (!(error instanceof AppTakenError)) throw error;
-		return invalidFor('app', error.message, appFormValues(read.input), {
-			[error.field]: error.message
-		});
-	}
+	const saved = await saveAppForm(read.input);
+	if (saved.refused) return saved.refused;
 	await auditChange(event, admin, 'apps.create', read.input.name);
 	setFlash(event, `${read.input.name} added.`);
 	redirect(303, '/admin/apps#apps');

@@ -186,6 +186,9 @@ describe('creating and writing files', () => {
 		await store.close();
 		expect(await mode(dataDir)).toBe(0o700);
 		expect((await fs.readdir(dataDir)).sort()).toEqual([
+			'apps.json',
+			'group-members.json',
+			'groups.json',
 			'limits.json',
 			'session-endings.json',
 			'sessions.json',
@@ -215,7 +218,10 @@ describe('creating and writing files', () => {
 		await fs.writeFile(path.join(dir, 'users.tmp'), 'keep me too');
 		const store = await openStore(dir);
 		expect((await fs.readdir(dir)).sort()).toEqual([
+			'apps.json',
 			LOCK_FILE_NAME,
+			'group-members.json',
+			'groups.json',
 			'limits.json',
 			'notes.txt',
 			'session-endings.json',

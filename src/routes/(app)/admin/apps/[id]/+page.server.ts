@@ -1,7 +1,7 @@
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { accessKinds } from '$lib/server/apps/access-rules';
-import { appFormValues, readAppForm } from '$lib/server/apps/app-form';
-import { AppTakenError, deleteApp as removeApp, getApp, saveApp } from '$lib/server/apps/apps';
+import { appFormValues, readAppForm, saveAppForm } from '$lib/server/apps/app-form';
+import { deleteApp as removeApp, getApp } from '$lib/server/apps/apps';
 import { auditChange } from '$lib/server/apps/audit-change';
 import { listGroups } from '$lib/server/apps/groups';
 import { requireAdmin } from '$lib/server/auth/guards';
@@ -30,14 +30,9 @@ async function updateApp(event: RequestEvent) {
 	const app = await appOf(event);
 	const read = readAppForm(await readForm(event.request), event.url);
 	if (read.refused) return read.refused;
-	try {
-		if (!(await saveApp(read.input, app.id))) error(404, 'No such app.');
-	} catch (failure) {
-		if (!(failure instanceof AppTakenError)) throw failure;
-		return invalidFor('app', failure.message, appFormValues(read.input), {
-			[failure.field]: failure.message
-		});
-	}
+	const saved = await saveAppForm(read.input, app.id);
+	if (saved.refused) return saved.refused;
+	if (!saved.saved) error(404, 'No such app.');
 	await auditChange(event, admin, 'apps.update', read.input.name);
 	setFlash(event, `${read.input.name} saved.`);
 	redirect(303, '/admin/apps#apps');
