@@ -7,6 +7,8 @@ import {
 	type GroupRecord,
 	type Transaction
 } from '../store';
+import type { User } from '../accounts/users';
+import type { Visitor } from './access-rules';
 
 /**
  * Who may enter which app is asked on every request of every protected app, so the apps, the
@@ -86,8 +88,13 @@ export async function updateDirectory<T>(change: (tx: Transaction) => Promise<T>
 	}
 }
 
-export function groupIdsOf(directory: Directory, userId: string): ReadonlySet<string> {
-	return directory.groupsOf.get(userId) ?? NO_GROUPS;
+/**
+ * What the access rules know of a signed-in person. The one place a `Visitor` is made (for
+ * `/auth/verify` and the portal alike): a rule kind that needs more, such as a second factor of
+ * the session, adds it here.
+ */
+export function visitorFor(directory: Directory, user: Pick<User, 'id' | 'role'>): Visitor {
+	return { isAdmin: user.role === 'admin', groupIds: directory.groupsOf.get(user.id) ?? NO_GROUPS };
 }
 
 /** The app that claims this host and path, if any: a prefix matches whole path segments. */

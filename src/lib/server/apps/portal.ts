@@ -1,6 +1,6 @@
 import type { User } from '../accounts/users';
 import { allows } from './access-rules';
-import { directory, groupIdsOf } from './directory';
+import { directory, visitorFor } from './directory';
 
 export interface PortalTile {
 	name: string;
@@ -12,7 +12,7 @@ export interface PortalTile {
 /** The apps this person may open, by name: what `/auth/verify` would let them into. */
 export async function portalFor(user: Pick<User, 'id' | 'role'>): Promise<PortalTile[]> {
 	const apps = await directory();
-	const visitor = { isAdmin: user.role === 'admin', groupIds: groupIdsOf(apps, user.id) };
+	const visitor = visitorFor(apps, user);
 	return apps.apps
 		.filter((app) => allows(app.access, visitor))
 		.map(({ name, url, claim }) => ({ name, url, claim }))

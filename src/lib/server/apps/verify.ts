@@ -4,7 +4,7 @@ import { clientAddress } from '../http/client-address';
 import { ADMINS_GROUP } from './groups';
 import { allows } from './access-rules';
 import { noteDenial } from './denials';
-import { appFor, directory, groupIdsOf } from './directory';
+import { appFor, directory, visitorFor } from './directory';
 import { isNavigation, originalRequest } from './original-request';
 
 type VerifyEvent = Pick<
@@ -46,18 +46,17 @@ export async function verifyRequest(event: VerifyEvent): Promise<Response> {
 		if (!isNavigation(original.method, event.request.headers.get('accept'))) return answer(401);
 		return answer(302, { location: login.href });
 	}
-	const groupIds = groupIdsOf(apps, user.id);
-	const isAdmin = user.role === 'admin';
-	if (app && !allows(app.access, { isAdmin, groupIds })) {
+	const visitor = visitorFor(apps, user);
+	if (app && !allows(app.access, visitor)) {
 		await noteDenial(user.username, app.name, clientAddress(event));
 		return answer(403);
 	}
-	const groupNames = [...groupIds].flatMap((id) => apps.groups.get(id)?.name ?? []).sort();
+	const groupNames = [...visitor.groupIds].flatMap((id) => apps.groups.get(id)?.name ?? []).sort();
 	return answer(200, {
 		'remote-user': user.username,
 		// Sent even when empty: Caddy 2.6's copy_headers passes a header it did not get on as its
 		// literal placeholder text; nginx drops an empty one.
 		'remote-name': utf8(user.fullName),
-		'remote-groups': (isAdmin ? [ADMINS_GROUP, ...groupNames] : groupNames).join(',')
+		'remote-groups': (visitor.isAdmin ? [ADMINS_GROUP, ...groupNames] : groupNames).join(',')
 	});
 }
