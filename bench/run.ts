@@ -8,7 +8,7 @@ import { rawVerifyThroughput } from './argon2-raw';
 import { buildBareApp } from './bare-app';
 import { backgroundPages, loadPage, median, steadyStream, type PageLoad } from './load';
 import { startTestPostgres, type TestPostgres } from '../tests/helpers/postgres';
-import { BENCH_PASSWORD, seedDatabase, seedFiles } from './seed';
+import { BENCH_APP_URL, BENCH_PASSWORD, seedDatabase, seedFiles } from './seed';
 import { startBenchServer, type BenchServer } from './server';
 import { startFlags } from './start-flags';
 
@@ -144,11 +144,12 @@ async function measure(
 	const cookie = `session=${seeded.token}`;
 	try {
 		// Alternating rounds, then the median of each: one run varies by 10-20% on its own.
-		const rounds: Record<'bare' | 'anonymous' | 'signedInRoot' | 'home', PageLoad[]> = {
+		const rounds: Record<'bare' | 'anonymous' | 'signedInRoot' | 'home' | 'verify', PageLoad[]> = {
 			bare: [],
 			anonymous: [],
 			signedInRoot: [],
-			home: []
+			home: [],
+			verify: []
 		};
 		const phase = Math.max(1, seconds / 2);
 		progress('pages');
@@ -157,13 +158,18 @@ async function measure(
 			rounds.anonymous.push(await loadPage(app, '/', phase));
 			rounds.signedInRoot.push(await loadPage(app, '/', phase, { cookie }));
 			rounds.home.push(await loadPage(app, '/home', phase, { cookie }));
+			// What nginx asks before each request to a protected app, for someone who may enter.
+			rounds.verify.push(
+				await loadPage(app, '/auth/verify', phase, { cookie, 'x-original-url': BENCH_APP_URL })
+			);
 		}
 		await bare.stop();
 		const pages = {
 			bare: median(rounds.bare, (load) => load.perSecond),
 			anonymous: median(rounds.anonymous, (load) => load.perSecond),
 			signedInRoot: median(rounds.signedInRoot, (load) => load.perSecond),
-			home: median(rounds.home, (load) => load.perSecond)
+			home: median(rounds.home, (load) => load.perSecond),
+			verify: median(rounds.verify, (load) => load.perSecond)
 		};
 
 		progress('logins and signups while pages are read');
@@ -219,6 +225,7 @@ async function measure(
 			pages,
 			signedInToAnonymous: pages.signedInRoot.perSecond / pages.anonymous.perSecond,
 			homeToAnonymous: pages.home.perSecond / pages.anonymous.perSecond,
+			verifyToHome: pages.verify.perSecond / pages.home.perSecond,
 			anonymousToBare: pages.anonymous.perSecond / pages.bare.perSecond,
 			login: { ...logins.result, pagesPerSecond: logins.pagesPerSecond },
 			signup: { ...signups.result, pagesPerSecond: signups.pagesPerSecond },
@@ -247,6 +254,9 @@ function targets(result: Result): string[] {
 	if (result.signup.p99 > 500) misses.push('signup p99 > 500 ms');
 	if (result.signedInToAnonymous < 0.97) misses.push('signed-in / < 0.97x');
 	if (result.homeToAnonymous < 0.9) misses.push('/home < 0.9x /');
+	if (result.verifyToHome < 4) misses.push('/auth/verify < 4x /home');
+	if (result.pages.verify.p99 >= 20) misses.push('/auth/verify p99 >= 20 ms');
+	if (result.pages.verify.errors > 0) misses.push('/auth/verify answered other than 200');
 	if (result.anonymousToBare < 0.9) misses.push('/ < 0.9x bare');
 	if (result.signupBurstMaxStallMs > 25) misses.push('stall > 25 ms');
 	if (result.size <= 100_000 && result.startupMs > 1500) misses.push('start-up > 1.5 s');
@@ -263,9 +273,11 @@ function printTable(results: Result[]): void {
 		['anonymous /', (r) => page(r.pages.anonymous)],
 		['signed-in /', (r) => page(r.pages.signedInRoot)],
 		['signed-in /home', (r) => page(r.pages.home)],
+		['signed-in /auth/verify (nginx, a group rule)', (r) => page(r.pages.verify)],
 		['anonymous / vs bare (>= 0.9)', (r) => f(r.anonymousToBare, 2)],
 		['signed-in / vs anonymous / (>= 0.97)', (r) => f(r.signedInToAnonymous, 2)],
 		['/home vs anonymous / (>= 0.9)', (r) => f(r.homeToAnonymous, 2)],
+		['/auth/verify vs /home (>= 4), p99 < 20 ms', (r) => f(r.verifyToHome, 2)],
 		[
 			`login p50/p99 ms, ${ARRIVALS_PER_SECOND}/s while pages are read (< 500)`,
 			(r) => `${f(r.login.p50)} / ${f(r.login.p99)} (${r.login.succeeded}/${r.login.sent} ok)`

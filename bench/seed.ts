@@ -6,12 +6,21 @@ import postgres from 'postgres';
 import { ARGON2_OPTIONS } from '../src/lib/server/auth/password';
 import { generateSessionToken, sessionIdFromToken } from '../src/lib/server/auth/session-tokens';
 import { PostgresStore } from '../src/lib/server/store/backends/postgres/postgres-store';
-import type { SessionRecord, UserRecord } from '../src/lib/server/store';
+import type {
+	AppRecord,
+	GroupMemberRecord,
+	GroupRecord,
+	SessionRecord,
+	UserRecord
+} from '../src/lib/server/store';
 import { columnName } from '../src/lib/server/store/table-mapping';
 import { registerTools, storeContents } from '../src/lib/server/tool';
 import { installedTools } from '../src/lib/server/tools';
 
 export const BENCH_PASSWORD = 'bench horse battery staple';
+
+/** The protected app `/auth/verify` is asked about: only the group user 0 is in may enter. */
+export const BENCH_APP_URL = 'https://app.bench.test/dashboards/1?from=now-1h';
 
 export interface Seeded {
 	/** A valid session token of user 0, for authenticated requests. */
@@ -60,12 +69,40 @@ async function records(count: number) {
 			twoStep: 'not-used'
 		});
 	}
-	return { users, sessions, seeded: { token, username: 'user0', passwordHash } };
+	return {
+		users,
+		sessions,
+		...forwardAuth(users[0]?.id ?? '', new Date(now).toISOString()),
+		seeded: { token, username: 'user0', passwordHash }
+	};
+}
+
+/** One app for a group, a second group, and user 0 in the first: what verify looks through. */
+function forwardAuth(userId: string, createdAt: string) {
+	const groups: GroupRecord[] = [
+		{ id: randomUUID(), name: 'bench', createdAt },
+		{ id: randomUUID(), name: 'others', createdAt }
+	];
+	const groupId = groups[0]?.id ?? '';
+	const apps: AppRecord[] = [
+		{
+			id: randomUUID(),
+			name: 'Bench app',
+			host: new URL(BENCH_APP_URL).host,
+			pathPrefix: '',
+			claim: new URL(BENCH_APP_URL).host,
+			url: new URL('/', BENCH_APP_URL).href,
+			access: { kind: 'groups', groupIds: [groupId] },
+			createdAt
+		}
+	];
+	const groupMembers: GroupMemberRecord[] = [{ id: `${groupId}:${userId}`, groupId, userId }];
+	return { apps, groups, groupMembers };
 }
 
 /** Written straight into the JSON files, as a server would have left them. */
 export async function seedFiles(dataDir: string, count: number): Promise<Seeded> {
-	const { users, sessions, seeded } = await records(count);
+	const { users, sessions, apps, groups, groupMembers, seeded } = await records(count);
 	await fs.mkdir(dataDir, { recursive: true, mode: 0o700 });
 	const write = (name: string, key: string, rows: object[]) =>
 		fs.writeFile(
@@ -75,6 +112,9 @@ export async function seedFiles(dataDir: string, count: number): Promise<Seeded>
 		);
 	await write('users.json', 'users', users);
 	await write('sessions.json', 'sessions', sessions);
+	await write('apps.json', 'apps', apps);
+	await write('groups.json', 'groups', groups);
+	await write('group-members.json', 'groupMembers', groupMembers);
 	return seeded;
 }
 
@@ -83,7 +123,7 @@ const snake = (row: object) =>
 
 /** Inserted into a fresh database (schema made by the app's own migrations), in bulk. */
 export async function seedDatabase(databaseUrl: string, count: number): Promise<Seeded> {
-	const { users, sessions, seeded } = await records(count);
+	const { users, sessions, apps, groups, groupMembers, seeded } = await records(count);
 	registerTools(installedTools);
 	const { collections, migrations } = storeContents();
 	await (await PostgresStore.open(databaseUrl, collections, migrations)).close();
@@ -91,7 +131,10 @@ export async function seedDatabase(databaseUrl: string, count: number): Promise<
 	try {
 		for (const [table, rows] of [
 			['users', users],
-			['sessions', sessions]
+			['sessions', sessions],
+			['apps', apps.map((app) => ({ ...app, access: sql.json({ ...app.access }) }))],
+			['groups', groups],
+			['group_members', groupMembers]
 		] as const) {
 			for (let start = 0; start < rows.length; start += 5000) {
 				await sql`insert into ${sql(table)} ${sql(rows.slice(start, start + 5000).map(snake))}`;

@@ -2,6 +2,8 @@
 # Installs the real parts the tests drive, from Debian, when they are missing:
 #   postgresql  the second storage backend (npm test)
 #   chromium    the browser tests (npm run test:e2e); never a downloaded browser
+#   nginx       nginx-light, a reverse proxy in front of Gatehouse and an app (forward auth)
+#   caddy       the other reverse proxy the forward-auth tests run
 # Without root (no apt-get), a missing part stops the run here, saying what to install.
 set -euo pipefail
 
@@ -10,6 +12,8 @@ for part in "$@"; do
 	case "$part" in
 		postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql) ;;
 		chromium) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
+		nginx) [ -x /usr/sbin/nginx ] || missing+=(nginx-light) ;;
+		caddy) [ -x /usr/bin/caddy ] || missing+=(caddy) ;;
 		*) echo "test-deps.sh: unknown part $part" >&2; exit 2 ;;
 	esac
 done

@@ -18,3 +18,7 @@ export const PASSKEY_NAME_MAX = 64;
 
 /** Two-step sign-in: recovery codes made at a time. */
 export const RECOVERY_CODE_COUNT = 10;
+
+/** Apps behind the proxy and the groups of people who may enter them. */
+export const APP_NAME_MAX = 60;
+export const GROUP_NAME_MAX = 32;

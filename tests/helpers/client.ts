@@ -82,7 +82,8 @@ export async function logIn(
 	client: Client,
 	username: string,
 	password: string,
-	extra: Record<string, string> = {}
+	extra: Record<string, string> = {},
+	path = '/login'
 ): Promise<Response> {
-	return client.post('/login', { username, password, ...extra });
+	return client.post(path, { username, password, ...extra });
 }

@@ -63,7 +63,8 @@ onPostgres('starting on PostgreSQL', () => {
 			'chat-001-chats',
 			'core-001-users-sessions-limits-audit',
 			'core-002-session-endings',
-			'core-003-two-step'
+			'core-003-two-step',
+			'core-004-forward-auth'
 		]);
 	});
 });

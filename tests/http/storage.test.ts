@@ -251,9 +251,12 @@ onJsonFiles('strict reading at start', () => {
 		await start({ dataDir });
 		const names = (await fs.readdir(dataDir)).sort();
 		expect(names).toEqual([
+			'apps.json',
 			'authenticators.json',
 			'chats.json',
 			'gatehouse.lock',
+			'group-members.json',
+			'groups.json',
 			'limits.json',
 			'passkeys.json',
 			'recovery-codes.json',

@@ -40,7 +40,17 @@ const WORDS: Record<string, Words> = {
 	'two-step.passkey-renamed': (actor, _, entry) =>
 		`${actor} renamed a passkey${entry.detail ? ` to "${entry.detail}"` : ''}`,
 	'two-step.passkey-removed': (actor, _, entry) =>
-		`${actor} removed a passkey${entry.detail ? ` ("${entry.detail}")` : ''}`
+		`${actor} removed a passkey${entry.detail ? ` ("${entry.detail}")` : ''}`,
+	'apps.create': (actor, target) => `${actor} added the app ${target}`,
+	'apps.update': (actor, target) => `${actor} changed the app ${target}`,
+	'apps.delete': (actor, target) => `${actor} removed the app ${target}`,
+	'groups.create': (actor, target) => `${actor} created the group ${target}`,
+	'groups.delete': (actor, target) => `${actor} deleted the group ${target}`,
+	'groups.add-member': (actor, target, entry) =>
+		`${actor} added ${target} to the group ${entry.detail ?? '?'}`,
+	'groups.remove-member': (actor, target, entry) =>
+		`${actor} removed ${target} from the group ${entry.detail ?? '?'}`,
+	'access.denied': (actor, target) => `${actor} was refused entry to ${target}`
 };
 
 /** A sentence a person understands, for an action id like `admin.set-role`. */

@@ -24,7 +24,8 @@ describe('readConfig', () => {
 			requireTwoStep: 'off',
 			secretKey: null,
 			secretKeyFile: path.resolve('data/secret.key'),
-			listen: { host: '0.0.0.0', port: 3000, socketPath: null }
+			listen: { host: '0.0.0.0', port: 3000, socketPath: null },
+			forwardAuth: { cookieDomain: null, unclaimedHosts: 'deny' }
 		});
 	});
 
@@ -57,7 +58,9 @@ describe('readConfig', () => {
 				SECRET_KEY: ' ' + 'k'.repeat(32) + ' ',
 				SECRET_KEY_FILE: '/etc/gatehouse/secret.key',
 				HOST: '127.0.0.1',
-				PORT: '8080'
+				PORT: '8080',
+				COOKIE_DOMAIN: ' .Example.COM ',
+				FORWARD_AUTH_DEFAULT: 'signed-in'
 			})
 		).toEqual({
 			dataDir: '/srv/gatehouse',
@@ -76,7 +79,8 @@ describe('readConfig', () => {
 			requireTwoStep: 'admins',
 			secretKey: 'k'.repeat(32),
 			secretKeyFile: '/etc/gatehouse/secret.key',
-			listen: { host: '127.0.0.1', port: 8080, socketPath: null }
+			listen: { host: '127.0.0.1', port: 8080, socketPath: null },
+			forwardAuth: { cookieDomain: 'example.com', unclaimedHosts: 'signed-in' }
 		});
 	});
 
@@ -112,9 +116,23 @@ describe('readConfig', () => {
 		['SIGNUP_MAX_PER_IP', 'ten'],
 		['DATABASE_URL', 'not a url'],
 		['SECRET_KEY', 'too short'],
-		['SECRET_KEY', 'k'.repeat(31)]
+		['SECRET_KEY', 'k'.repeat(31)],
+		['COOKIE_DOMAIN', 'https://example.com'],
+		['COOKIE_DOMAIN', 'localhost'],
+		['COOKIE_DOMAIN', 'example.com:443'],
+		['FORWARD_AUTH_DEFAULT', 'allow']
 	])('refuses %s=%j, naming it', (name, value) => {
 		expect(problemsOf({ [name]: value }).join('\n')).toContain(name);
+	});
+
+	it('refuses a cookie domain the Gatehouse origin is not under: no sign-in could work', () => {
+		expect(
+			problemsOf({ ORIGIN: 'https://auth.example.org', COOKIE_DOMAIN: 'example.com' })
+		).toEqual(['COOKIE_DOMAIN (example.com) must contain the host of ORIGIN (auth.example.org)']);
+		expect(
+			readConfig({ ORIGIN: 'https://auth.example.com', COOKIE_DOMAIN: 'example.com' }).forwardAuth
+				.cookieDomain
+		).toBe('example.com');
 	});
 
 	it('resolves a relative data directory against the working directory', () => {

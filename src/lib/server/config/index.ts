@@ -57,6 +57,18 @@ export interface Config {
 	secretKey: string | null;
 	secretKeyFile: string;
 	listen: Listen;
+	forwardAuth: ForwardAuthSettings;
+}
+
+/** Protecting other apps through the reverse proxy (`/auth/verify`). */
+export interface ForwardAuthSettings {
+	/**
+	 * COOKIE_DOMAIN: the session cookie is sent to this domain and every subdomain, so the
+	 * proxy's check sees it for each app. Null: the cookie stays on Gatehouse's own host.
+	 */
+	cookieDomain: string | null;
+	/** FORWARD_AUTH_DEFAULT: what a host no app claims gets. */
+	unclaimedHosts: 'deny' | 'signed-in';
 }
 
 function readLimits(env: EnvReader): SignInLimits {
@@ -136,6 +148,27 @@ function readListen(env: EnvReader): Listen {
 	return { host: env.raw('HOST') ?? '0.0.0.0', port, socketPath: env.raw('SOCKET_PATH') ?? null };
 }
 
+/** A domain name such as `example.com`: lower case, without a leading dot, port or scheme. */
+function readCookieDomain(env: EnvReader, origin: string | null): string | null {
+	const raw = env.raw('COOKIE_DOMAIN')?.toLowerCase().replace(/^\./, '');
+	if (raw === undefined) return null;
+	if (
+		!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(
+			raw
+		)
+	) {
+		env.problems.push(`COOKIE_DOMAIN must be a domain name such as example.com, got "${raw}"`);
+		return null;
+	}
+	// A browser refuses a cookie for a domain the page is not on: every sign-in would fail.
+	const host = origin === null ? null : new URL(origin).hostname;
+	if (host !== null && host !== raw && !host.endsWith(`.${raw}`)) {
+		env.problems.push(`COOKIE_DOMAIN (${raw}) must contain the host of ORIGIN (${host})`);
+		return null;
+	}
+	return raw;
+}
+
 function readSecretKey(env: EnvReader): string | null {
 	const raw = env.raw('SECRET_KEY');
 	if (raw === undefined) return null;
@@ -152,6 +185,7 @@ function readSecretKey(env: EnvReader): string | null {
 export function readConfig(environment: Env = process.env): Config {
 	const env = new EnvReader(environment);
 	const dataDir = path.resolve(env.raw('DATA_DIR') ?? 'data');
+	const origin = readOrigin(env);
 	const config: Config = {
 		dataDir,
 		databaseUrl: readDatabaseUrl(env),
@@ -162,12 +196,16 @@ export function readConfig(environment: Env = process.env): Config {
 		}),
 		allowSignup: env.boolean('ALLOW_SIGNUP', true),
 		passwordResetSeconds: env.seconds('PASSWORD_RESET_SECONDS', 1800),
-		origin: readOrigin(env),
+		origin,
 		limits: readLimits(env),
 		requireTwoStep: env.oneOf('REQUIRE_TWO_STEP', ['off', 'admins', 'everyone'] as const, 'off'),
 		secretKey: readSecretKey(env),
 		secretKeyFile: path.resolve(env.raw('SECRET_KEY_FILE') ?? path.join(dataDir, 'secret.key')),
-		listen: readListen(env)
+		listen: readListen(env),
+		forwardAuth: {
+			cookieDomain: readCookieDomain(env, origin),
+			unclaimedHosts: env.oneOf('FORWARD_AUTH_DEFAULT', ['deny', 'signed-in'], 'deny')
+		}
 	};
 	env.check();
 	return config;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { otherSitesFor } from '../apps/redirect-targets';
 import { DEFAULT_AFTER_LOGIN, loginUrlFor, safeRedirectTarget } from './redirect';
 
 describe('safeRedirectTarget', () => {
@@ -71,6 +72,57 @@ describe('safeRedirectTarget', () => {
 		expect(safeRedirectTarget('//evil.example', '/login')).toBe('/login');
 		expect(safeRedirectTarget('/profile', '/login')).toBe('/profile');
 		expect(DEFAULT_AFTER_LOGIN).toBe('/home');
+	});
+});
+
+describe('safeRedirectTarget back to a protected app', () => {
+	const gatehouse = new URL('https://auth.example.com/login');
+	const apps = otherSitesFor(['grafana.internal', 'wiki.internal:8443'], 'example.com', gatehouse);
+	const back = (raw: string) => safeRedirectTarget(raw, '/home', apps);
+
+	it.each([
+		'https://grafana.internal/d/home?orgId=1#panel',
+		'https://wiki.internal:8443/Page',
+		'https://example.com/',
+		'https://jupyter.example.com/lab',
+		'https://a.b.example.com:8443/x'
+	])('returns to %s', (raw) => {
+		expect(back(raw)).toBe(new URL(raw).href);
+	});
+
+	it.each([
+		['a look-alike ending in the domain', 'https://example.com.evil.test/'],
+		['a look-alike without the dot', 'https://evilexample.com/'],
+		['the domain in the query only', 'https://evil.test/?x=example.com'],
+		['no scheme, the domain in the query', 'evil.test/?x=example.com'],
+		['userinfo hiding the host', 'https://example.com@evil.test/'],
+		['userinfo with a password', 'https://grafana.internal:pw@evil.test/'],
+		['userinfo on an allowed host', 'https://user@grafana.internal/'],
+		['an encoded @', 'https://example.com%40evil.test/'],
+		['a backslash', 'https://evil.test\\.example.com/'],
+		['plain http from an https Gatehouse', 'http://grafana.internal/'],
+		['an app host on another port', 'https://grafana.internal:444/'],
+		['an app port on another host', 'https://wiki.internal/'],
+		['protocol-relative', '//grafana.internal/'],
+		['a javascript: URL', 'javascript://grafana.internal/%0aalert(1)'],
+		['a data: URL', 'data:text/html,https://example.com'],
+		['a tab in the scheme', 'ht\ttps://example.com/'],
+		['a newline in the host', 'https://example.com\n.evil.test/'],
+		['an unknown host', 'https://evil.test/']
+	])('refuses %s', (_, raw) => {
+		expect(back(raw)).toBe('/home');
+	});
+
+	it('allows http apps only when Gatehouse itself is on plain http', () => {
+		const local = otherSitesFor(['grafana.internal'], null, new URL('http://localhost:3000/'));
+		expect(safeRedirectTarget('http://grafana.internal/', '/home', local)).toBe(
+			'http://grafana.internal/'
+		);
+		expect(safeRedirectTarget('https://example.com/', '/home', local)).toBe('/home');
+	});
+
+	it('still refuses absolute URLs where no other sites are given', () => {
+		expect(safeRedirectTarget('https://grafana.internal/')).toBe('/home');
 	});
 });
 

@@ -16,6 +16,14 @@ export type {
 export { DataFileError, DuplicateKeyError, StoreUnavailableError, StoreWriteError } from './errors';
 export { DataDirLockedError } from './backends/json/lock';
 export {
+	apps,
+	groupMembers,
+	groups,
+	type AppRecord,
+	type GroupMemberRecord,
+	type GroupRecord
+} from './records';
+export {
 	CORE_COLLECTIONS,
 	limits,
 	sessionEndings,

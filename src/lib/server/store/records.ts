@@ -1,3 +1,4 @@
+import { isAccessKind, type AccessRule } from '../apps/access-rules';
 import type { Collection, Fail } from './collection';
 import { FACTOR_COLLECTIONS } from './factor-records';
 import { asObject, optionalText, text, timestamp, wholeNumber } from './parse';
@@ -243,11 +244,129 @@ export const sessionEndings: Collection<SessionEndingRecord> = {
 	}
 };
 
+/** Another web app behind the same reverse proxy, which asks `/auth/verify` who may enter. */
+export interface AppRecord {
+	id: string;
+	/** Unique, as people see it on the portal. */
+	name: string;
+	/** Lower case, with the port when it is not the default one: `grafana.example.com`. */
+	host: string;
+	/** '' for the whole host, else a path such as `/wiki` (without a trailing slash). */
+	pathPrefix: string;
+	/** `host` + `pathPrefix`: what the app claims, unique, so two apps never claim the same. */
+	claim: string;
+	/** Where the portal's tile leads. */
+	url: string;
+	access: AccessRule;
+	createdAt: string;
+}
+
+/** A named set of people, for access rules and the proxy's `Remote-Groups`. */
+export interface GroupRecord {
+	id: string;
+	/** Normalised like usernames; unique. */
+	name: string;
+	createdAt: string;
+}
+
+/** One person in one group. */
+export interface GroupMemberRecord {
+	/** `<groupId>:<userId>`: a person is in a group once. */
+	id: string;
+	groupId: string;
+	userId: string;
+}
+
+function parseAppRecord(value: unknown, fail: Fail): AppRecord {
+	const record = asObject(value, fail);
+	const access = asObject(record.access, (problem) => fail(`"access" is ${problem}`));
+	if (!isAccessKind(access.kind)) fail('"access.kind" is not a known rule');
+	const groupIds = access.groupIds ?? [];
+	if (!Array.isArray(groupIds) || !groupIds.every((id) => typeof id === 'string')) {
+		fail('"access.groupIds" must be a list of ids');
+	}
+	return {
+		id: text(record, 'id', fail),
+		name: text(record, 'name', fail),
+		host: text(record, 'host', fail),
+		pathPrefix: optionalText(record, 'pathPrefix', fail),
+		claim: text(record, 'claim', fail),
+		url: text(record, 'url', fail),
+		access: { kind: access.kind, groupIds: groupIds as string[] },
+		createdAt: timestamp(record, 'createdAt', fail)
+	};
+}
+
+function parseGroupRecord(value: unknown, fail: Fail): GroupRecord {
+	const record = asObject(value, fail);
+	return {
+		id: text(record, 'id', fail),
+		name: text(record, 'name', fail),
+		createdAt: timestamp(record, 'createdAt', fail)
+	};
+}
+
+function parseGroupMemberRecord(value: unknown, fail: Fail): GroupMemberRecord {
+	const record = asObject(value, fail);
+	const groupId = text(record, 'groupId', fail);
+	const userId = text(record, 'userId', fail);
+	if (record.id !== `${groupId}:${userId}`) fail('"id" must be "<groupId>:<userId>"');
+	return { id: `${groupId}:${userId}`, groupId, userId };
+}
+
+export const apps: Collection<AppRecord, 'name' | 'claim'> = {
+	name: 'apps',
+	fileName: 'apps.json',
+	parse: parseAppRecord,
+	unique: ['name', 'claim'],
+	indexes: [],
+	table: {
+		columns: {
+			id: 'text',
+			name: 'text',
+			host: 'text',
+			pathPrefix: 'text',
+			claim: 'text',
+			url: 'text',
+			access: 'jsonb',
+			createdAt: 'timestamptz'
+		},
+		newest: 'createdAt'
+	}
+};
+
+export const groups: Collection<GroupRecord, 'name'> = {
+	name: 'groups',
+	fileName: 'groups.json',
+	parse: parseGroupRecord,
+	unique: ['name'],
+	indexes: [],
+	table: {
+		columns: { id: 'text', name: 'text', createdAt: 'timestamptz' },
+		newest: 'createdAt'
+	}
+};
+
+export const groupMembers: Collection<GroupMemberRecord, never, 'groupId' | 'userId'> = {
+	name: 'groupMembers',
+	fileName: 'group-members.json',
+	parse: parseGroupMemberRecord,
+	unique: [],
+	indexes: ['groupId', 'userId'],
+	table: {
+		columns: { id: 'text', groupId: 'text', userId: 'text' },
+		newest: 'id'
+	}
+};
+
 /** What every Gatehouse keeps, whatever tools are installed. */
 export const CORE_COLLECTIONS = [
 	users,
 	sessions,
 	limits,
 	sessionEndings,
-	...FACTOR_COLLECTIONS
+	...FACTOR_COLLECTIONS,
+	apps,
+	groups,
+	groupMembers
 ] as const;

@@ -1,10 +1,10 @@
 import { redirect } from '@sveltejs/kit';
 import { setPendingSignIn } from '$lib/server/auth/two-step/pending-sign-in';
+import { afterSignIn } from '$lib/server/apps/redirect-targets';
 import { redirectSignedIn } from '$lib/server/auth/guards';
 import { logIn } from '$lib/server/auth/login';
 import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
 import { fewAttemptsLeft, tooManyAttempts } from '$lib/server/http/rate-limit';
-import { safeRedirectTarget } from '$lib/server/http/redirect';
 import { normalizeUsername } from '$lib/server/http/validation';
 import { noticeFor } from './notices';
 import type { Actions, PageServerLoad } from './$types';
@@ -40,7 +40,9 @@ export const actions: Actions = {
 		}
 		const result = await logIn(event, username, values.password, values.remember !== '');
 		const redirectTo = event.url.searchParams.get('redirectTo');
-		if (result.outcome === 'signed-in') redirect(303, safeRedirectTarget(redirectTo));
+		if (result.outcome === 'signed-in') {
+			redirect(303, await afterSignIn(event.url, redirectTo));
+		}
 		if (result.outcome === 'second-step') {
 			setPendingSignIn(event, result.pending);
 			redirect(303, twoStepUrl(redirectTo));

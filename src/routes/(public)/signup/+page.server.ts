@@ -1,11 +1,11 @@
 import { redirect } from '@sveltejs/kit';
+import { afterSignIn } from '$lib/server/apps/redirect-targets';
 import { signUp } from '$lib/server/accounts/signup';
 import { hasNoUsers } from '$lib/server/accounts/users';
 import { redirectSignedIn } from '$lib/server/auth/guards';
 import { config } from '$lib/server/config';
 import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
 import { tooManyAttempts } from '$lib/server/http/rate-limit';
-import { safeRedirectTarget } from '$lib/server/http/redirect';
 import {
 	fieldErrors,
 	validateConfirmation,
@@ -39,7 +39,8 @@ export const actions: Actions = {
 
 		const result = await signUp(event, username.value, values.password);
 		if (result.outcome === 'created') {
-			redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+			const back = event.url.searchParams.get('redirectTo');
+			redirect(303, await afterSignIn(event.url, back));
 		}
 		switch (result.outcome) {
 			case 'blocked':

@@ -4,7 +4,7 @@ import { signInWithPasskey } from '$lib/server/auth/passkeys/sign-in';
 import { readPendingSignIn } from '$lib/server/auth/two-step/pending-sign-in';
 import { jsonRefusal, readJsonBody } from '$lib/server/http/json-body';
 import { tooManyAttempts } from '$lib/server/http/rate-limit';
-import { safeRedirectTarget } from '$lib/server/http/redirect';
+import { afterSignIn } from '$lib/server/apps/redirect-targets';
 import { requireSameOrigin } from '$lib/server/http/same-origin';
 import type { RequestHandler } from './$types';
 
@@ -21,7 +21,7 @@ export const POST: RequestHandler = async (event) => {
 	switch (result.outcome) {
 		case 'signed-in': {
 			const target = typeof body.redirectTo === 'string' ? body.redirectTo : null;
-			return json({ redirectTo: safeRedirectTarget(target) });
+			return json({ redirectTo: await afterSignIn(event.url, target) });
 		}
 		case 'blocked':
 			return jsonRefusal(429, tooManyAttempts(event, result.retryAfter));

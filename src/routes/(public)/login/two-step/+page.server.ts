@@ -5,7 +5,7 @@ import { readPendingSignIn } from '$lib/server/auth/two-step/pending-sign-in';
 import { finishSignIn } from '$lib/server/auth/two-step/second-step';
 import { invalidFor, readForm, readTextFields } from '$lib/server/http/forms';
 import { fewAttemptsLeft, tooManyAttempts } from '$lib/server/http/rate-limit';
-import { safeRedirectTarget } from '$lib/server/http/redirect';
+import { afterSignIn } from '$lib/server/apps/redirect-targets';
 import type { Actions, PageServerLoad } from './$types';
 
 /** Back to the password, keeping where the person was going. */
@@ -18,7 +18,7 @@ function loginAgain(url: URL): never {
 }
 
 export const load: PageServerLoad = async (event) => {
-	redirectSignedIn(event, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+	redirectSignedIn(event, await afterSignIn(event.url, event.url.searchParams.get('redirectTo')));
 	const pending = readPendingSignIn(event);
 	if (!pending) loginAgain(event.url);
 	const factors = await factorsOf(pending.userId);
@@ -64,7 +64,7 @@ export const actions: Actions = {
 			recovery ? { recoveryCode: values.recoveryCode } : { code }
 		);
 		if (result.outcome === 'signed-in') {
-			redirect(303, safeRedirectTarget(event.url.searchParams.get('redirectTo')));
+			redirect(303, await afterSignIn(event.url, event.url.searchParams.get('redirectTo')));
 		}
 		if (result.outcome === 'changed') loginAgain(event.url);
 		switch (result.outcome) {

@@ -188,7 +188,10 @@ describe('creating and writing files', () => {
 		await store.close();
 		expect(await mode(dataDir)).toBe(0o700);
 		expect((await fs.readdir(dataDir)).sort()).toEqual([
+			'apps.json',
 			'authenticators.json',
+			'group-members.json',
+			'groups.json',
 			'limits.json',
 			'passkeys.json',
 			'recovery-codes.json',
@@ -221,8 +224,11 @@ describe('creating and writing files', () => {
 		await fs.writeFile(path.join(dir, 'users.tmp'), 'keep me too');
 		const store = await openStore(dir);
 		expect((await fs.readdir(dir)).sort()).toEqual([
+			'apps.json',
 			'authenticators.json',
 			LOCK_FILE_NAME,
+			'group-members.json',
+			'groups.json',
 			'limits.json',
 			'notes.txt',
 			'passkeys.json',

@@ -113,5 +113,40 @@ export const CORE_MIGRATIONS: readonly Migration[] = [
 			);
 			create index webauthn_challenges_by_expiry on webauthn_challenges (expires_at);
 		`
+	},
+	{
+		// Forward authentication: the apps behind the proxy, groups and who is in them. A person's
+		// memberships go with their account, a group's with the group. `access` is a jsonb rule
+		// whose kinds the app checks (apps/access-rules.ts), so a new kind needs no migration.
+		id: 'core-004-forward-auth',
+		sql: `
+			create table apps (
+				id text primary key,
+				name text not null unique,
+				host text not null check (host = lower(host) and host <> ''),
+				path_prefix text not null default '' check (path_prefix = '' or path_prefix ~ '^/.*[^/]$'),
+				claim text not null unique,
+				url text not null,
+				access jsonb not null,
+				created_at timestamptz not null
+			);
+			create index apps_newest on apps (created_at, id);
+
+			create table groups (
+				id text primary key,
+				name text not null unique check (name ~ '^[a-z0-9_.-]{1,64}$'),
+				created_at timestamptz not null
+			);
+			create index groups_newest on groups (created_at, id);
+
+			create table group_members (
+				id text primary key,
+				group_id text not null references groups (id) on delete cascade,
+				user_id text not null references users (id) on delete cascade,
+				check (id = group_id || ':' || user_id)
+			);
+			create index group_members_by_group on group_members (group_id);
+			create index group_members_by_user on group_members (user_id);
+		`
 	}
 ];

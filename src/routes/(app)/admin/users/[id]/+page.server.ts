@@ -5,6 +5,8 @@ import { LastAdminError, setRole as changeRole } from '$lib/server/accounts/role
 import { getUser } from '$lib/server/accounts/users';
 import { takeHandover } from '$lib/server/admin/handover';
 import { resetTwoStep as removeFactors } from '$lib/server/admin/two-step-reset';
+import { auditChange } from '$lib/server/apps/audit-change';
+import { groupIdsOfUser, listGroups, setGroupsOfUser } from '$lib/server/apps/groups';
 import { handOverResetLink, resetLinkValidity } from '$lib/server/admin/reset-links';
 import { audit } from '$lib/server/audit/audit';
 import { requireAdmin } from '$lib/server/auth/guards';
@@ -55,6 +57,8 @@ export const load: PageServerLoad = async (event) => {
 		},
 		isSelf: target.id === admin.id,
 		resetLink: handover && { link: handover.link, expiresAt: handover.expiresAt },
+		groups: (await listGroups()).map(({ id, name }) => ({ id, name })),
+		memberOf: await groupIdsOfUser(target.id),
 		linkValidity: resetLinkValidity()
 	};
 };
@@ -143,8 +147,31 @@ async function deleteUser(event: RequestEvent) {
 	redirect(303, '/admin#main');
 }
 
+/** The ticked groups are the person's groups from now on; each place gained or lost is audited. */
+async function setGroups(event: RequestEvent) {
+	const { admin, target } = await adminAction(event, 'groups.set');
+	const form = await readForm(event.request);
+	if (!form) return invalidFor('groups', 'The form could not be read. Please try again.');
+	const wanted = form.getAll('groups').filter((id) => typeof id === 'string');
+	const { added, removed } = await setGroupsOfUser(target.id, wanted);
+	for (const group of added) {
+		await auditChange(event, admin, 'groups.add-member', target.username, group.name);
+	}
+	for (const group of removed) {
+		await auditChange(event, admin, 'groups.remove-member', target.username, group.name);
+	}
+	setFlash(
+		event,
+		added.length + removed.length === 0
+			? `${target.username}'s groups are unchanged.`
+			: `${target.username}'s groups saved.`
+	);
+	redirect(303, `/admin/users/${target.id}#groups`);
+}
+
 export const actions: Actions = {
 	setRole,
+	setGroups,
 	endSessions,
 	resetTwoStep,
 	createResetLink,

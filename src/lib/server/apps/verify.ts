@@ -1,0 +1,80 @@
+import type { RequestEvent } from '@sveltejs/kit';
+import { owesSecondStep, TWO_STEP_SETUP } from '../auth/guards';
+import { config } from '../config';
+import { clientAddress } from '../http/client-address';
+import { ADMINS_GROUP } from './groups';
+import { allows } from './access-rules';
+import { noteDenial } from './denials';
+import { appFor, directory, visitorFor } from './directory';
+import { isNavigation, originalRequest } from './original-request';
+
+type VerifyEvent = Pick<
+	RequestEvent,
+	'request' | 'locals' | 'url' | 'getClientAddress' | 'platform'
+>;
+
+/** Never kept by the proxy or anyone else: the answer is about one person, now. */
+const answer = (status: number, headers: Record<string, string> = {}) =>
+	new Response(null, { status, headers: { 'cache-control': 'no-store', ...headers } });
+
+/** Header values are bytes: a name such as "José" goes out as its UTF-8 bytes, as Authelia does. */
+const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
+
+/** Not through yet: a browser goes to `page` on Gatehouse, anything else gets 401. */
+function toGatehouse(
+	event: VerifyEvent,
+	original: NonNullable<ReturnType<typeof originalRequest>>,
+	page: URL
+): Response {
+	// nginx turns this 401 into a redirect to the Location (`error_page 401 =302`).
+	if (original.nginx) return answer(401, { location: page.href });
+	if (!isNavigation(original.method, event.request.headers.get('accept'))) return answer(401);
+	return answer(302, { location: page.href });
+}
+
+/**
+ * `GET /auth/verify`, asked by the reverse proxy before each request to a protected app: 200 with
+ * who it is, 401 or a 302 to login for visitors, 403 for people the app's rule keeps out. It
+ * reads the session (as every request does) and what is in memory; it writes nothing, except a
+ * refusal to the audit trail now and then.
+ */
+export async function verifyRequest(event: VerifyEvent): Promise<Response> {
+	const original = originalRequest(event.request.headers);
+	if (!original) return answer(400);
+	const { user, session, sessionEnded, sessionExpired } = event.locals;
+	const apps = await directory();
+	const app = appFor(apps, original.url.host, original.url.pathname);
+	const claimed = app !== undefined || config().forwardAuth.unclaimedHosts === 'signed-in';
+	if (!claimed) {
+		if (user) await noteDenial(user.username, original.url.host, clientAddress(event));
+		return answer(403);
+	}
+	if (!user || !session) {
+		const login = new URL('/login', config().origin ?? event.url.origin);
+		login.searchParams.set('redirectTo', original.url.href);
+		const reason = sessionEnded ?? (sessionExpired ? 'expired' : null);
+		if (reason) login.searchParams.set('reason', reason);
+		return toGatehouse(event, original, login);
+	}
+	// Someone REQUIRE_TWO_STEP holds at the setup page is not through the door anywhere else.
+	if (owesSecondStep(user, session)) {
+		return toGatehouse(
+			event,
+			original,
+			new URL(TWO_STEP_SETUP, config().origin ?? event.url.origin)
+		);
+	}
+	const visitor = visitorFor(apps, user, session);
+	if (app && !allows(app.access, visitor)) {
+		await noteDenial(user.username, app.name, clientAddress(event));
+		return answer(403);
+	}
+	const groupNames = [...visitor.groupIds].flatMap((id) => apps.groups.get(id)?.name ?? []).sort();
+	return answer(200, {
+		'remote-user': user.username,
+		// Sent even when empty: Caddy 2.6's copy_headers passes a header it did not get on as its
+		// literal placeholder text; nginx drops an empty one.
+		'remote-name': utf8(user.fullName),
+		'remote-groups': (visitor.isAdmin ? [ADMINS_GROUP, ...groupNames] : groupNames).join(',')
+	});
+}
