@@ -1,6 +1,7 @@
 import type { HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { appFormActions } from '$lib/server/apps/redirect-targets';
+import { answerVerify } from '$lib/server/apps/verify';
 import { identify } from '$lib/server/auth/session-handle';
 import { bodyLimit } from '$lib/server/http/body-limit';
 import { responseHeaders } from '$lib/server/http/headers';
@@ -12,10 +13,11 @@ import { installedTools } from '$lib/server/tools';
 export const init: ServerInit = () => startServer(installedTools);
 
 /**
- * Refuse oversized bodies, find out who is asking, add the headers every response needs (and on
- * the login page, the protected apps to which its form may lead).
+ * Answer the reverse proxy's `/auth/verify` at once (it has no route file: see `answerVerify`);
+ * else refuse oversized bodies, find out who is asking, add the headers every response needs
+ * (and on the login page, the protected apps to which its form may lead).
  */
-export const handle = sequence(bodyLimit, identify, responseHeaders, appFormActions);
+export const handle = sequence(answerVerify, bodyLimit, identify, responseHeaders, appFormActions);
 
 /** Never shows internals: the page gets a message and an id, the log gets the details. */
 export const handleError: HandleServerError = ({ error, status, message }) => {

@@ -133,8 +133,14 @@ describe('/auth/verify', () => {
 		expect(post.status).toBe(401);
 	});
 
-	it('says 400 when no proxy header names the request', async () => {
+	it('says 400 when no proxy header names the request, and knows no other method', async () => {
 		expect((await bob.get('/auth/verify')).status).toBe(400);
+		const post = await bob.post(
+			'/auth/verify',
+			{},
+			{ headers: { 'x-original-url': 'https://grafana.test/' } }
+		);
+		expect(post.status).toBe(404);
 		const bad = await bob.get('/auth/verify', { headers: { 'x-original-url': 'not a url' } });
 		expect(bad.status).toBe(400);
 	});
@@ -152,6 +158,8 @@ describe('/auth/verify', () => {
 		const { client, username } = await signedInUser(server());
 		for (let i = 0; i < 20; i++) await askAsNginx(client, 'https://grafana.test/');
 		await askAsNginx(client, 'https://elsewhere.test/');
+		// made-up hosts share one note per person
+		for (let i = 0; i < 5; i++) await askAsNginx(client, `https://made-up-${i}.test/`);
 		const denials = (await auditText(server()))
 			.trim()
 			.split('\n')

@@ -30,6 +30,11 @@ export function stopKeepingAlive(): void {
 	stopping = true;
 }
 
+/** For a response that does not pass `responseHeaders` (the proxy's `/auth/verify`). */
+export function closeWhenStopping(headers: Headers): void {
+	if (stopping) headers.set('connection', 'close');
+}
+
 /** The headers every response gets on its way out. */
 export const responseHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -38,7 +43,7 @@ export const responseHeaders: Handle = async ({ event, resolve }) => {
 			https: event.url.protocol === 'https:',
 			personal: event.locals.user !== null || event.locals.sessionCookie
 		});
-		if (stopping) response.headers.set('connection', 'close');
+		closeWhenStopping(response.headers);
 	} catch {
 		// a response with immutable headers (a proxied fetch): leave it as it is
 	}
