@@ -3,6 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addApp, addGroup, putInGroups } from '../helpers/apps';
 import { Client, signUp } from '../helpers/client';
 import { startFakeLlm, type FakeLlm } from '../helpers/fake-llm';
 import { startServer, type RunningServer } from '../helpers/server';
@@ -19,6 +20,7 @@ let server: RunningServer;
 let memberId = '';
 let resetPath = '';
 let chatPath = '';
+let appPath = '';
 
 /** The fake model echoes this, so the conversation shows what Markdown answers look like. */
 const MARKDOWN_QUESTION = [
@@ -57,7 +59,9 @@ const PAGES: Array<{ name: string; as: Who; path: () => string }> = [
 	{ name: 'logout', as: 'member', path: () => '/logout' },
 	{ name: 'forbidden', as: 'member', path: () => '/admin' },
 	{ name: 'admin', as: 'admin', path: () => '/admin' },
-	{ name: 'admin-user', as: 'admin', path: () => `/admin/users/${memberId}` }
+	{ name: 'admin-user', as: 'admin', path: () => `/admin/users/${memberId}` },
+	{ name: 'admin-apps', as: 'admin', path: () => '/admin/apps' },
+	{ name: 'admin-app', as: 'admin', path: () => appPath }
 ];
 
 /** Each kind of visitor's cookie: a session, or (`second-step`) a half-done sign-in. */
@@ -99,6 +103,24 @@ beforeAll(async () => {
 	cookies.admin = admin.cookies.get('session') ?? '';
 	cookies.member = member.cookies.get('session') ?? '';
 	memberId = (await storedUser(server, 'grace'))?.id ?? '';
+	// a protected app for a group grace is in: a tile on her Home, and the apps pages filled
+	const ops = await addGroup(admin, 'ops');
+	await putInGroups(admin, memberId, [ops]);
+	await addApp(admin, {
+		name: 'Grafana',
+		host: 'grafana.example.com',
+		access: 'groups',
+		groups: [ops]
+	});
+	await addApp(admin, {
+		name: 'Wiki',
+		host: 'tools.example.com',
+		pathPrefix: '/wiki',
+		access: 'signed-in'
+	});
+	const apps = await (await admin.get('/admin/apps')).text();
+	appPath = /\/admin\/apps\/[0-9a-f-]{36}/.exec(apps)?.[0] ?? '';
+	expect(appPath).not.toBe('');
 	await admin.post(`/admin/users/${memberId}?/createResetLink`, {});
 	const link = await admin.get(`/admin/users/${memberId}`);
 	resetPath = /\/reset-password\/[^<"\s]+/.exec(await link.text())?.[0] ?? '';
