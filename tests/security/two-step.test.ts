@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { Client, logIn } from '../helpers/client';
-import { useSharedServer } from '../helpers/security';
-import { auditText, readStored, storedUser } from '../helpers/stored';
+import { Client, logIn, signUp } from '../helpers/client';
+import { useOwnServers, useSharedServer } from '../helpers/security';
+import { auditText, readStored, seedStore, storedUser } from '../helpers/stored';
+import { generateSessionToken, sessionIdFromToken } from '../../src/lib/server/auth/session-tokens';
+import { sessions } from '../../src/lib/server/store';
 import {
 	codeFor,
 	pageText as text,
@@ -13,6 +15,7 @@ import {
 /* Stolen passwords and guessed codes: what the second step must withstand. */
 
 const server = useSharedServer({ env: { SIGNUP_MAX_PER_IP: '1000' } });
+const ownServer = useOwnServers();
 const personWithApp = () => personWithAppOn(server().origin);
 const passwordStep = (username: string, path?: string) =>
 	passwordStepOn(server().origin, username, path);
@@ -121,6 +124,73 @@ describe('guessing and replaying codes', () => {
 });
 
 describe('a stolen session', () => {
+	it('must give the password to add a factor once it is 10 minutes old', async () => {
+		const first = await ownServer({ env: { SIGNUP_MAX_PER_IP: '1000' } });
+		await signUp(new Client(first.origin), 'victim', PASSWORD);
+		const victim = await storedUser(first, 'victim');
+		await first.stop();
+		// A session signed in an hour ago, still active: what a stolen cookie would be.
+		const token = generateSessionToken();
+		const now = Date.now();
+		await seedStore(first.store, (store) =>
+			store.update(async (tx) => {
+				await tx.of(sessions).insert({
+					id: sessionIdFromToken(token),
+					userId: victim?.id ?? '',
+					createdAt: new Date(now - 3_600_000).toISOString(),
+					lastActiveAt: new Date(now).toISOString(),
+					expiresAt: new Date(now + 600_000).toISOString(),
+					remember: false,
+					ip: '',
+					userAgent: '',
+					credentialVersion: victim?.credentialVersion ?? 0,
+					twoStep: 'not-used'
+				});
+			})
+		);
+		const server = await ownServer({ store: first.store, env: { SIGNUP_MAX_PER_IP: '1000' } });
+		const thief = new Client(server.origin);
+		thief.cookies.set('session', token);
+
+		const setup = await text(await thief.get('/account/two-step/authenticator'));
+		expect(setup).toContain('Your password');
+		const key = (/aria-label="Setup key"[^>]*>([A-Z2-7 ]+)</.exec(setup)?.[1] ?? '').replace(
+			/ /g,
+			''
+		);
+		const withoutPassword = await thief.post('/account/two-step/authenticator?/switchOn', {
+			code: codeFor(key)
+		});
+		expect(withoutPassword.status).toBe(400);
+		const wrongPassword = await thief.post('/account/two-step/authenticator?/switchOn', {
+			code: codeFor(key),
+			currentPassword: 'a guess'
+		});
+		expect(wrongPassword.status).toBe(400);
+		const json = { origin: server.origin, 'content-type': 'application/json' };
+		const options = await thief.request('/account/two-step/passkeys/options', {
+			method: 'POST',
+			headers: json,
+			body: JSON.stringify({ currentPassword: 'a guess' })
+		});
+		expect(options.status).toBe(400);
+		expect((await readStored(server)).authenticators).toHaveLength(0);
+		expect((await readStored(server)).passkeys).toHaveLength(0);
+
+		// The person, who knows the password, can.
+		const withPassword = await thief.post('/account/two-step/authenticator?/switchOn', {
+			code: codeFor(key),
+			currentPassword: PASSWORD
+		});
+		expect(withPassword.status).toBe(303);
+		const allowed = await thief.request('/account/two-step/passkeys/options', {
+			method: 'POST',
+			headers: json,
+			body: JSON.stringify({ currentPassword: PASSWORD })
+		});
+		expect(allowed.status).toBe(200);
+	});
+
 	it('needs the current password to switch the app off, which also voids the recovery codes', async () => {
 		const { username, client } = await personWithApp();
 		const wrong = await client.post('/account?/switchOffAuthenticator', {

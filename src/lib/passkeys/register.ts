@@ -8,11 +8,14 @@ import { postJson } from './post-json';
 export type AddResult =
 	{ added: true; recoveryCodes: boolean } | { added: false; message: string | null };
 
-/** Asks the browser for a new passkey named `name` and has the server keep it. */
-export async function addPasskey(name: string): Promise<AddResult> {
+/**
+ * Asks the browser for a new passkey named `name` and has the server keep it. `currentPassword`
+ * is asked by the server of a session that is not fresh.
+ */
+export async function addPasskey(name: string, currentPassword = ''): Promise<AddResult> {
 	const options = await postJson<PublicKeyCredentialCreationOptionsJSON>(
 		'/account/two-step/passkeys/options',
-		{}
+		currentPassword ? { currentPassword } : {}
 	);
 	if (!options.ok) return { added: false, message: options.message };
 	let response;

@@ -68,6 +68,20 @@ export async function mayAddFactor(
 	return !owesSecondStep(user, session) || !(await hasSecondFactor(user.id));
 }
 
+/** How long after signing in a factor may be added without typing the password again. */
+const FRESH_SIGN_IN_MS = 10 * 60_000;
+
+/**
+ * Adding a factor to a session older than that asks for the password first: a stolen session
+ * cookie alone must not become a passkey or an app that outlives a password change.
+ */
+export function passwordNeededToAddFactor(
+	session: Pick<Session, 'createdAt'>,
+	now = Date.now()
+): boolean {
+	return now - Date.parse(session.createdAt) >= FRESH_SIGN_IN_MS;
+}
+
 /** Admin pages and actions: visitors go to login, signed-in non-admins get a 403. */
 export function requireAdmin(event: GuardEvent): { user: User; session: Session } {
 	const signedIn = requireUser(event);

@@ -6,7 +6,7 @@ import {
 } from '$lib/server/accounts/credentials';
 import { LastAdminError } from '$lib/server/accounts/roles';
 import { audit } from '$lib/server/audit/audit';
-import { requireUser } from '$lib/server/auth/guards';
+import { passwordNeededToAddFactor, requireUser } from '$lib/server/auth/guards';
 import { clearSessionCookies, setSessionCookie } from '$lib/server/auth/session-cookie';
 import { absoluteExpiry } from '$lib/server/auth/session-expiry';
 import { publicSessionId } from '$lib/server/auth/session-tokens';
@@ -56,7 +56,11 @@ export const load: PageServerLoad = async (event) => {
 		);
 	return {
 		username: user.username,
-		twoStep: { ...(await factorsOf(user.id)), required: twoStepRequiredFor(user.role) },
+		twoStep: {
+			...(await factorsOf(user.id)),
+			required: twoStepRequiredFor(user.role),
+			askPassword: passwordNeededToAddFactor(current)
+		},
 		sessions,
 		expiry: {
 			idle: current.expiresAt,

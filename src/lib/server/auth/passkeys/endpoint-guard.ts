@@ -7,11 +7,12 @@ import { mayAddFactor, requireUserForEndpoint } from '../guards';
  */
 export async function requirePerson(event: Pick<RequestEvent, 'locals' | 'url'>): Promise<{
 	user: ReturnType<typeof requireUserForEndpoint>['user'];
+	session: ReturnType<typeof requireUserForEndpoint>['session'];
 	sessionId: string;
 }> {
 	const { user, session } = requireUserForEndpoint(event);
 	if (!(await mayAddFactor(user, session))) {
 		error(403, 'Sign in again with your second factor before adding another.');
 	}
-	return { user, sessionId: session.id };
+	return { user, session, sessionId: session.id };
 }

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { owesSecondStep, requireUser } from '$lib/server/auth/guards';
+import { owesSecondStep, passwordNeededToAddFactor, requireUser } from '$lib/server/auth/guards';
 import { hasSecondFactor } from '$lib/server/auth/two-step/factors';
 import { twoStepRequiredFor } from '$lib/server/auth/two-step/policy';
 import type { PageServerLoad } from './$types';
@@ -13,5 +13,10 @@ export const load: PageServerLoad = async (event) => {
 	const mustSetUp = owesSecondStep(user, session);
 	const hasFactor = await hasSecondFactor(user.id);
 	if (!mustSetUp && hasFactor) redirect(303, '/account#two-step');
-	return { required: twoStepRequiredFor(user.role), mustSetUp, hasFactor };
+	return {
+		required: twoStepRequiredFor(user.role),
+		mustSetUp,
+		hasFactor,
+		askPassword: passwordNeededToAddFactor(session)
+	};
 };

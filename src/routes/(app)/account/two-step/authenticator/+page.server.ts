@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { encode } from 'uqr';
 import { audit } from '$lib/server/audit/audit';
-import { mayAddFactor, requireUser } from '$lib/server/auth/guards';
+import { mayAddFactor, passwordNeededToAddFactor, requireUser } from '$lib/server/auth/guards';
 import { markTwoStepPassed } from '$lib/server/auth/sessions';
 import { switchOnAuthenticator } from '$lib/server/auth/two-step/authenticator';
 import {
@@ -16,6 +16,7 @@ import { clientAddress } from '$lib/server/http/client-address';
 import { setFlash } from '$lib/server/http/flash';
 import { invalid, readForm, readTextFields } from '$lib/server/http/forms';
 import { store } from '$lib/server/store';
+import { confirmPassword } from '../../confirm-password';
 import type { Actions, PageServerLoad } from './$types';
 
 const ISSUER = 'Gatehouse';
@@ -43,7 +44,9 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		// Drawn on the server (no script), so the page works without JavaScript.
 		qrCode: qrPath(uri),
-		manualKey: manualEntryKey(key)
+		manualKey: manualEntryKey(key),
+		askPassword: passwordNeededToAddFactor(session),
+		username: user.username
 	};
 };
 
@@ -51,8 +54,22 @@ export const actions: Actions = {
 	switchOn: async (event) => {
 		const { user, session } = requireUser(event);
 		if (!(await mayAddFactor(user, session))) redirect(303, '/account/two-step');
-		const { values, problem } = readTextFields(await readForm(event.request), ['code']);
+		const { values, problem } = readTextFields(await readForm(event.request), [
+			'code',
+			'currentPassword'
+		]);
 		if (problem) return invalid(problem);
+		if (passwordNeededToAddFactor(session)) {
+			if (values.currentPassword === '') {
+				return invalid(
+					'Enter your password to switch the app on.',
+					{},
+					{ currentPassword: 'Enter your password.' }
+				);
+			}
+			const refused = await confirmPassword(event, user.id, values.currentPassword, 'switchOn');
+			if (refused) return refused;
+		}
 		const key = keyBeingSetUp(event, user.id);
 		if (!key) {
 			return invalid(
