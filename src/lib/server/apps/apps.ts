@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { apps, DuplicateKeyError, store, type AppRecord } from '../store';
 import type { AppInput } from './app-fields';
-import { updateDirectory } from './directory';
+import { ALL, updateDirectory } from './directory';
 
 /** The name or the host and path is another app's already. */
 export class AppTakenError extends Error {
@@ -15,11 +15,9 @@ export class AppTakenError extends Error {
 	}
 }
 
-const ALL = { offset: 0, limit: 1_000 };
-
 /** Every app, by name. */
 export async function listApps(): Promise<AppRecord[]> {
-	const { records } = await store().of(apps).page(ALL);
+	const { records } = await store().of(apps).page({ offset: 0, limit: ALL });
 	return records.sort((a, b) => a.name.localeCompare(b.name));
 }
 

@@ -20,7 +20,7 @@ import type { Visitor } from './access-rules';
 const REFRESH_MS = 2_000;
 
 /** Far more than a team has: the tables are read whole (`page` with this limit). */
-const ALL = 1_000_000_000;
+export const ALL = 1_000_000_000;
 
 export interface Directory {
 	/** Longest claim first, so `/wiki/admin` wins over `/wiki` and both over the bare host. */
@@ -28,6 +28,8 @@ export interface Directory {
 	groups: Map<string, GroupRecord>;
 	/** The group ids of each person in at least one group. */
 	groupsOf: Map<string, Set<string>>;
+	/** The same groups by name, sorted, as `Remote-Groups` sends them: made once, not per request. */
+	groupNamesOf: Map<string, string[]>;
 }
 
 const NO_GROUPS: ReadonlySet<string> = new Set();
@@ -49,10 +51,18 @@ async function read(): Promise<Directory> {
 		set.add(groupId);
 		groupsOf.set(userId, set);
 	}
+	const byId = new Map(groupPage.records.map((group) => [group.id, group]));
+	const groupNamesOf = new Map(
+		[...groupsOf].map(([userId, ids]) => [
+			userId,
+			[...ids].flatMap((id) => byId.get(id)?.name ?? []).sort()
+		])
+	);
 	return {
 		apps: appPage.records.sort((a, b) => b.claim.length - a.claim.length),
-		groups: new Map(groupPage.records.map((group) => [group.id, group])),
-		groupsOf
+		groups: byId,
+		groupsOf,
+		groupNamesOf
 	};
 }
 

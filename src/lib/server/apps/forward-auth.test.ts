@@ -48,7 +48,12 @@ describe('appFor', () => {
 		app('Wiki', 'tools.test', '/wiki'),
 		app('Root', 'tools.test')
 	];
-	const directory: Directory = { apps, groups: new Map(), groupsOf: new Map() };
+	const directory: Directory = {
+		apps,
+		groups: new Map(),
+		groupsOf: new Map(),
+		groupNamesOf: new Map()
+	};
 	const find = (host: string, path: string) => appFor(directory, host, path)?.name;
 
 	it('takes the longest claim whose prefix matches whole segments', () => {

@@ -12,7 +12,7 @@ function protocolsFor(own: URL): string[] {
  * After signing in, a person may be sent back to a protected app, or (with COOKIE_DOMAIN) to any
  * host under that domain: the cookie is theirs too. Nowhere else.
  */
-export async function appRedirectTargets(own: URL): Promise<OtherSites> {
+async function appRedirectTargets(own: URL): Promise<OtherSites> {
 	const hosts = (await directory()).apps.map((app) => app.host);
 	return otherSitesFor(hosts, config().forwardAuth.cookieDomain, own);
 }
@@ -22,6 +22,8 @@ export async function afterSignIn(
 	own: URL,
 	redirectTo: string | null | undefined
 ): Promise<string> {
+	// The apps matter only for an address on another site; a path needs no look-up.
+	if (!redirectTo || redirectTo.startsWith('/')) return safeRedirectTarget(redirectTo);
 	return safeRedirectTarget(redirectTo, undefined, await appRedirectTargets(own));
 }
 
@@ -44,9 +46,8 @@ export function otherSitesFor(hosts: string[], domain: string | null, own: URL):
 const SIGN_IN_ROUTES = new Set(['/(public)/login', '/(public)/login/two-step', '/(public)/signup']);
 
 export const appFormActions: Handle = async ({ event, resolve }) => {
+	if (!SIGN_IN_ROUTES.has(event.route.id ?? '')) return resolve(event);
 	const response = await resolve(event);
-	const id = event.route.id;
-	if (!SIGN_IN_ROUTES.has(id ?? '')) return response;
 	const csp = response.headers.get('content-security-policy');
 	const apps = (await directory()).apps;
 	if (!csp || apps.length === 0) return response;

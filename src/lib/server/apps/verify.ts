@@ -28,7 +28,7 @@ function answer(status: number, headers: Record<string, string> = {}): Response 
 /** Header values are bytes: a name such as "José" goes out as its UTF-8 bytes, as Authelia does. */
 const utf8 = (text: string) => Buffer.from(text, 'utf8').toString('latin1');
 
-export const VERIFY_PATH = '/auth/verify';
+const VERIFY_PATH = '/auth/verify';
 
 /**
  * Answers `GET`/`HEAD /auth/verify` as the first handle, with only the session looked up
@@ -62,7 +62,7 @@ function toGatehouse(
  * reads the session (as every request does) and what is in memory; it writes nothing, except a
  * refusal to the audit trail now and then.
  */
-export async function verifyRequest(event: VerifyEvent): Promise<Response> {
+async function verifyRequest(event: VerifyEvent): Promise<Response> {
 	const original = originalRequest(event.request.headers);
 	if (!original) return answer(400);
 	const { user, session, sessionEnded, sessionExpired } = event.locals;
@@ -93,7 +93,7 @@ export async function verifyRequest(event: VerifyEvent): Promise<Response> {
 		await noteDenial(user.username, app, original.url.host, clientAddress(event));
 		return answer(403);
 	}
-	const groupNames = [...visitor.groupIds].flatMap((id) => apps.groups.get(id)?.name ?? []).sort();
+	const groupNames = apps.groupNamesOf.get(user.id) ?? [];
 	return answer(200, {
 		'remote-user': user.username,
 		// Sent even when empty: Caddy 2.6's copy_headers passes a header it did not get on as its

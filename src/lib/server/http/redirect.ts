@@ -46,7 +46,7 @@ function otherSiteTarget(raw: string, sites: OtherSites, fallback: string): stri
 	} catch {
 		return fallback;
 	}
-	if (url.username || url.password || !sites.protocols.includes(url.protocol)) return fallback;
+	if (!sites.protocols.includes(url.protocol)) return fallback;
 	return sites.allows(url) ? url.href : fallback;
 }
 
