@@ -1,7 +1,9 @@
-import type { RequestEvent } from '@sveltejs/kit';
-import { clearSealedCookie, readSealedCookie, setSealedCookie } from '../http/sealed-cookie';
-
-type HandoverEvent = Pick<RequestEvent, 'cookies' | 'url'>;
+import {
+	clearSealedCookie,
+	readSealedCookie,
+	setSealedCookie,
+	type CookieEvent
+} from '../http/sealed-cookie';
 
 /** A one-time link an admin made, to show on the page the action redirects to. */
 export interface Handover {
@@ -23,17 +25,17 @@ const LIFETIME_MS = 60_000;
  * The link travels in a short-lived cookie, encrypted, rather than in a URL that would end up in
  * the history and in logs.
  */
-export function setHandover(event: HandoverEvent, handover: Handover, now = Date.now()): void {
+export function setHandover(event: CookieEvent, handover: Handover, now = Date.now()): void {
 	setSealedCookie(event, NAME, handover, LIFETIME_MS, now);
 }
 
 /** The handover meant for this page and this admin, removed as it is read. */
 export function takeHandover(
-	event: HandoverEvent,
+	event: CookieEvent,
 	wanted: Pick<Handover, 'kind' | 'adminId'> & { userId?: string },
 	now = Date.now()
 ): Handover | null {
-	const handover = readSealedCookie(event, NAME, LIFETIME_MS, now) as Handover | null | undefined;
+	const handover = readSealedCookie<Handover>(event, NAME, LIFETIME_MS, now);
 	if (handover === undefined) return null;
 	const matches =
 		handover !== null &&

@@ -2,7 +2,7 @@ import type { RequestEvent } from '@sveltejs/kit';
 import { sealWithTime, unsealWithTime } from '../config/sealed';
 import { cookieName, cookieOptions } from './cookies';
 
-type CookieEvent = Pick<RequestEvent, 'cookies' | 'url'>;
+export type CookieEvent = Pick<RequestEvent, 'cookies' | 'url'>;
 
 /*
  * Short-lived values that travel from one request to the next in a cookie, sealed (AES-256-GCM,
@@ -25,14 +25,17 @@ export function setSealedCookie(
 }
 
 /** The value; undefined when there is no such cookie, null when it was tampered with or is too old. */
-export function readSealedCookie(
+export function readSealedCookie<T>(
 	event: CookieEvent,
 	name: string,
 	lifetimeMs: number,
 	now = Date.now()
-): unknown {
+): T | null | undefined {
 	const value = event.cookies.get(cookieName(event.url, name));
-	return value === undefined ? undefined : unsealWithTime(name, value, lifetimeMs, now);
+	// Sealed by us, so it has the shape we sealed: only a forger could change it, and cannot.
+	return value === undefined
+		? undefined
+		: (unsealWithTime(name, value, lifetimeMs, now) as T | null);
 }
 
 export function clearSealedCookie(event: CookieEvent, name: string): void {

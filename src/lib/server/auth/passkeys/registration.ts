@@ -18,7 +18,7 @@ import {
 import { relyingParty } from './relying-party';
 
 /** Enough for every device a person owns; a cap so that no account grows without end. */
-export const PASSKEYS_PER_PERSON = 20;
+const PASSKEYS_PER_PERSON = 20;
 const TOO_MANY = `You have ${PASSKEYS_PER_PERSON} passkeys: remove one before adding another.`;
 
 interface Person {

@@ -1,8 +1,10 @@
-import type { RequestEvent } from '@sveltejs/kit';
-import { clearSealedCookie, readSealedCookie, setSealedCookie } from '../../http/sealed-cookie';
+import {
+	clearSealedCookie,
+	readSealedCookie,
+	setSealedCookie,
+	type CookieEvent
+} from '../../http/sealed-cookie';
 import { newTotpKey } from './totp';
-
-type SetupEvent = Pick<RequestEvent, 'cookies' | 'url'>;
 
 /** The key being set up waits in a sealed cookie until a code proves the app has it. */
 const SETUP_COOKIE = 'totp-setup';
@@ -10,17 +12,16 @@ const SETUP_LIFETIME_MS = 15 * 60_000;
 
 /** The key shown to this person on the setup page, while it lasts. */
 export function keyBeingSetUp(
-	event: SetupEvent,
+	event: CookieEvent,
 	userId: string,
 	now = Date.now()
 ): Uint8Array | null {
-	const pending = readSealedCookie(event, SETUP_COOKIE, SETUP_LIFETIME_MS, now) as
-		| {
-				userId?: string;
-				key?: string;
-		  }
-		| null
-		| undefined;
+	const pending = readSealedCookie<{ userId?: string; key?: string }>(
+		event,
+		SETUP_COOKIE,
+		SETUP_LIFETIME_MS,
+		now
+	);
 	if (pending?.userId !== userId || typeof pending.key !== 'string') return null;
 	return new Uint8Array(Buffer.from(pending.key, 'base64url'));
 }
@@ -30,7 +31,7 @@ export function keyBeingSetUp(
  * code), or a new one.
  */
 export function authenticatorSetupKey(
-	event: SetupEvent,
+	event: CookieEvent,
 	userId: string,
 	now = Date.now()
 ): Uint8Array {
@@ -42,6 +43,6 @@ export function authenticatorSetupKey(
 	return key;
 }
 
-export function endAuthenticatorSetup(event: SetupEvent): void {
+export function endAuthenticatorSetup(event: CookieEvent): void {
 	clearSealedCookie(event, SETUP_COOKIE);
 }

@@ -1,7 +1,9 @@
-import type { RequestEvent } from '@sveltejs/kit';
-import { clearSealedCookie, readSealedCookie, setSealedCookie } from '../../http/sealed-cookie';
-
-type HandoverEvent = Pick<RequestEvent, 'cookies' | 'url'>;
+import {
+	clearSealedCookie,
+	readSealedCookie,
+	setSealedCookie,
+	type CookieEvent
+} from '../../http/sealed-cookie';
 
 const NAME = 'recovery-codes';
 /** Long enough to follow a redirect; the codes are shown on the page it lands on, once. */
@@ -12,7 +14,7 @@ const LIFETIME_MS = 60_000;
  * short-lived sealed cookie, never in a URL, so a reload or the history cannot show them again.
  */
 export function showRecoveryCodesOnce(
-	event: HandoverEvent,
+	event: CookieEvent,
 	userId: string,
 	codes: string[],
 	now = Date.now()
@@ -22,17 +24,16 @@ export function showRecoveryCodesOnce(
 
 /** The codes made for this person, removed as they are read; null when there are none to show. */
 export function takeRecoveryCodes(
-	event: HandoverEvent,
+	event: CookieEvent,
 	userId: string,
 	now = Date.now()
 ): string[] | null {
-	const sealed = readSealedCookie(event, NAME, LIFETIME_MS, now) as
-		| {
-				userId?: string;
-				codes?: unknown;
-		  }
-		| null
-		| undefined;
+	const sealed = readSealedCookie<{ userId?: string; codes?: unknown }>(
+		event,
+		NAME,
+		LIFETIME_MS,
+		now
+	);
 	if (sealed === undefined) return null;
 	clearSealedCookie(event, NAME);
 	if (sealed?.userId !== userId || !Array.isArray(sealed.codes)) return null;

@@ -59,16 +59,15 @@ export class FactorRequiredError extends Error {
 /**
  * In the change that removed one of a person's factors: refuses (rolling the change back) when
  * the operator requires a factor and none is left; with none left and none required, the
- * recovery codes go too, as they would stand in for nothing. True when the removal may stand.
+ * recovery codes go too, as they would stand in for nothing.
  */
 export async function afterFactorRemoved(
 	tx: Transaction,
 	user: { id: string; role: Role }
-): Promise<true> {
-	if (await hasSecondFactor(user.id, tx)) return true;
+): Promise<void> {
+	if (await hasSecondFactor(user.id, tx)) return;
 	if (twoStepRequiredFor(user.role)) throw new FactorRequiredError();
 	await tx.of(recoveryCodes).remove(user.id);
-	return true;
 }
 
 /** For `.catch` after a removal: a refusal as `{ outcome: 'required' }`, anything else rethrown. */

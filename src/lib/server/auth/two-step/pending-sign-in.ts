@@ -1,7 +1,9 @@
-import type { RequestEvent } from '@sveltejs/kit';
-import { clearSealedCookie, readSealedCookie, setSealedCookie } from '../../http/sealed-cookie';
-
-type PendingEvent = Pick<RequestEvent, 'cookies' | 'url'>;
+import {
+	clearSealedCookie,
+	readSealedCookie,
+	setSealedCookie,
+	type CookieEvent
+} from '../../http/sealed-cookie';
 
 /**
  * A sign-in whose password was right, waiting for its second step. It is no session: nothing
@@ -15,21 +17,21 @@ export interface PendingSignIn {
 }
 
 const NAME = 'two-step';
-export const PENDING_SIGN_IN_MS = 5 * 60_000;
+const PENDING_SIGN_IN_MS = 5 * 60_000;
 
 export function setPendingSignIn(
-	event: PendingEvent,
+	event: CookieEvent,
 	pending: PendingSignIn,
 	now = Date.now()
 ): void {
 	setSealedCookie(event, NAME, pending, PENDING_SIGN_IN_MS, now);
 }
 
-export function readPendingSignIn(event: PendingEvent, now = Date.now()): PendingSignIn | null {
-	const pending = readSealedCookie(event, NAME, PENDING_SIGN_IN_MS, now) as PendingSignIn | null;
+export function readPendingSignIn(event: CookieEvent, now = Date.now()): PendingSignIn | null {
+	const pending = readSealedCookie<PendingSignIn>(event, NAME, PENDING_SIGN_IN_MS, now);
 	return pending && typeof pending.userId === 'string' ? pending : null;
 }
 
-export function clearPendingSignIn(event: PendingEvent): void {
+export function clearPendingSignIn(event: CookieEvent): void {
 	clearSealedCookie(event, NAME);
 }

@@ -16,7 +16,7 @@ function newCode(): string {
 }
 
 /** What people type, spaces, dashes and capitals aside. */
-export function normalizeRecoveryCode(code: string): string {
+function normalizeRecoveryCode(code: string): string {
 	return code.toLowerCase().replace(/[\s-]/g, '');
 }
 

@@ -7,8 +7,8 @@ import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
  * 6 digits, 30-second steps. A code is accepted one step early or late, for clocks that drift.
  */
 
-export const TOTP_PERIOD_SECONDS = 30;
-export const TOTP_DIGITS = 6;
+const TOTP_PERIOD_SECONDS = 30;
+const TOTP_DIGITS = 6;
 /** Steps either side of now whose codes still count. */
 const DRIFT_STEPS = 1;
 /** 160 bits, the HMAC-SHA-1 block RFC 4226 recommends. */
