@@ -87,7 +87,14 @@ async function changePassword(event: RequestEvent) {
 	});
 	if (errors) return invalidFor('changePassword', 'Please correct the marked fields.', {}, errors);
 
-	const refused = await confirmPassword(event, user.id, values.currentPassword, 'changePassword');
+	const refused = await confirmPassword(
+		event,
+		user.id,
+		values.currentPassword,
+		'changePassword',
+		{},
+		'That is not your current password.'
+	);
 	if (refused) return refused;
 	if (values.newPassword === values.currentPassword) {
 		return invalidFor(

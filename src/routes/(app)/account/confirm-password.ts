@@ -9,7 +9,8 @@ export async function confirmPassword(
 	userId: string,
 	password: string,
 	form: string,
-	refill: Record<string, string> = {}
+	refill: Record<string, string> = {},
+	wrong = 'That is not your password.'
 ) {
 	const check = await checkOwnPassword(event, userId, password);
 	switch (check.outcome) {
@@ -21,10 +22,7 @@ export async function confirmPassword(
 			return invalidFor(form, check.message, refill, {}, 503);
 		case 'wrong':
 			return invalidFor(form, 'Please correct the marked fields.', refill, {
-				currentPassword:
-					form === 'changePassword'
-						? 'That is not your current password.'
-						: 'That is not your password.'
+				currentPassword: wrong
 			});
 	}
 }

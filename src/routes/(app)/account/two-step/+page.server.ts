@@ -1,7 +1,6 @@
 import { redirect } from '@sveltejs/kit';
 import { owesSecondStep, passwordNeededToAddFactor, requireUser } from '$lib/server/auth/guards';
 import { hasSecondFactor } from '$lib/server/auth/two-step/factors';
-import { twoStepRequiredFor } from '$lib/server/auth/two-step/policy';
 import type { PageServerLoad } from './$types';
 
 /**
@@ -14,7 +13,6 @@ export const load: PageServerLoad = async (event) => {
 	const hasFactor = await hasSecondFactor(user.id);
 	if (!mustSetUp && hasFactor) redirect(303, '/account#two-step');
 	return {
-		required: twoStepRequiredFor(user.role),
 		mustSetUp,
 		hasFactor,
 		askPassword: passwordNeededToAddFactor(session)
